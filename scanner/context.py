@@ -1,0 +1,121 @@
+"""ScanContext: what every plug-in may know about the scan, and the only way it reads files.
+
+Reads are capped by `Limits`, decoded one way everywhere, and memoised so that a file two
+plug-ins need (a pyproject read by its source and by a lock source) is read and parsed once.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from scanner.config import Limits
+from scanner.errors import LimitExceeded, SourceError
+
+PROJECT_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
+
+
+@dataclass(slots=True, kw_only=True)
+class ScanContext:
+    """Root, limits, the walked file set and a parsed-file memo."""
+
+    root: Path
+    limits: Limits = field(default_factory=Limits)
+    files: frozenset[PurePosixPath] = frozenset()
+    memo: dict[tuple[str, PurePosixPath], Any] = field(default_factory=dict)
+    project_dirs: frozenset[PurePosixPath] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        self.root = self.root.resolve()
+        self.project_dirs = frozenset(f.parent for f in self.files if f.name in PROJECT_MANIFESTS)
+
+    def project_dir_for(self, rel: PurePosixPath) -> PurePosixPath:
+        """The nearest directory at or above `rel` holding a project manifest, else the root."""
+        for parent in (rel.parent, *rel.parent.parents):
+            if parent in self.project_dirs:
+                return parent
+        return PurePosixPath(".")
+
+    def resolve(self, rel: PurePosixPath) -> Path:
+        """Absolute path of `rel`; refuses paths that leave the scanned root."""
+        path = (self.root / rel).resolve()
+        if not path.is_relative_to(self.root):
+            raise SourceError(rel, "points outside the scanned directory; not read")
+        return path
+
+    def relative(self, path: Path) -> PurePosixPath:
+        """`path` relative to the root (or absolute when outside it, e.g. `--python`)."""
+        try:
+            return PurePosixPath(path.resolve().relative_to(self.root).as_posix())
+        except ValueError:
+            return PurePosixPath(path.as_posix())
+
+    def read_bytes(
+        self, rel: PurePosixPath, *, path: Path | None = None, limit: int | None = None
+    ) -> bytes:
+        """Whole file, refusing anything over the text limit."""
+        cap = limit if limit is not None else self.limits.max_text_bytes
+        target = path if path is not None else self.resolve(rel)
+        try:
+            with target.open("rb") as fh:
+                data = fh.read(cap + 1)
+        except FileNotFoundError as exc:
+            raise SourceError(rel, "file not found") from exc
+        except IsADirectoryError as exc:
+            raise SourceError(rel, "is a directory, not a file") from exc
+        except OSError as exc:
+            raise SourceError(rel, f"could not be read: {exc.strerror}") from exc
+        if len(data) > cap:
+            raise LimitExceeded(rel, f"larger than the {cap:,}-byte limit for text inputs")
+        return data
+
+    def read_text(self, rel: PurePosixPath, *, path: Path | None = None) -> str:
+        """UTF-8 text (a BOM, also UTF-16's, is honoured); binary junk is a SourceError."""
+        return decode_text(rel, self.read_bytes(rel, path=path))
+
+    def toml(self, rel: PurePosixPath, *, path: Path | None = None) -> dict[str, Any]:
+        """Parsed TOML, memoised."""
+        key = ("toml", rel)
+        if key not in self.memo:
+            text = self.read_text(rel, path=path)
+            try:
+                self.memo[key] = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                self.memo[key] = SourceError(rel, f"invalid TOML: {exc}")
+        value = self.memo[key]
+        if isinstance(value, SourceError):
+            raise value
+        return dict(value)
+
+    def json(self, rel: PurePosixPath, *, path: Path | None = None) -> Any:
+        """Parsed JSON, memoised."""
+        key = ("json", rel)
+        if key not in self.memo:
+            text = self.read_text(rel, path=path)
+            try:
+                self.memo[key] = json.loads(text)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                self.memo[key] = SourceError(rel, f"invalid JSON: {exc}")
+        value = self.memo[key]
+        if isinstance(value, SourceError):
+            raise value
+        return value
+
+
+def decode_text(rel: PurePosixPath, data: bytes) -> str:
+    """Decode manifest bytes: BOM-aware, strict UTF-8 otherwise; NUL bytes mean binary."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(rel, "invalid UTF-16 text") from exc
+    if b"\x00" in data:
+        raise SourceError(rel, "binary data, not a text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(rel, f"not UTF-8 text (invalid byte at offset {exc.start})") from exc

@@ -1,0 +1,328 @@
+"""GraphBuilder merges every sighting into one component graph; ComponentGraph answers paths.
+
+Merging: sightings with the same bom-ref are one component (locations, hashes and license
+evidence are unioned). A version-less PyPI sighting (a range in a manifest) joins the exact
+version a lock or environment found for that name. Then a walk from the project root marks
+what is reachable, which scope it is needed in, and which edges apply to the target
+environment; extras that nothing requested add no edges.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
+from typing import TypeVar
+
+from packageurl import PackageURL
+from packaging.markers import (
+    InvalidMarker,
+    Marker,
+    UndefinedComparison,
+    UndefinedEnvironmentName,
+)
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from scanner.identity import is_project_ref, project_dir, project_ref
+from scanner.model import Component, ComponentType, Edge, Scope
+
+ROOT = project_ref(PurePosixPath("."))
+T = TypeVar("T")
+
+
+class ComponentGraph:
+    """Components by bom-ref, the edges between them, and shortest paths from the root."""
+
+    def __init__(self, components: Mapping[str, Component], edges: Iterable[Edge]) -> None:
+        self.components = dict(components)
+        self.edges = tuple(edges)
+        self.children: dict[str, list[str]] = {}
+        for edge in self.edges:
+            self.children.setdefault(edge.parent, []).append(edge.child)
+
+    def path_to(self, ref: str) -> tuple[str, ...]:
+        """Shortest dependency chain from the project root to `ref` (empty if unreachable)."""
+        parents: dict[str, str | None] = {ROOT: None}
+        queue = deque([ROOT])
+        while queue:
+            node = queue.popleft()
+            if node == ref:
+                chain = [node]
+                while (prev := parents[chain[-1]]) is not None:
+                    chain.append(prev)
+                return tuple(reversed(chain))
+            for child in sorted(self.children.get(node, ())):
+                if child not in parents:
+                    parents[child] = node
+                    queue.append(child)
+        return ()
+
+
+class GraphBuilder:
+    """Collects components and edges from every plug-in and builds the merged graph."""
+
+    def __init__(self) -> None:
+        self.components: dict[str, Component] = {}
+        self.edges: list[Edge] = []
+
+    def add(self, item: Component | Edge) -> None:
+        """Add one sighting."""
+        if isinstance(item, Edge):
+            self.edges.append(item)
+        elif item.bom_ref in self.components:
+            self.components[item.bom_ref] = merge(self.components[item.bom_ref], item)
+        else:
+            self.components[item.bom_ref] = item
+
+    def build(self, target: Mapping[str, str] | None = None) -> ComponentGraph:
+        """Merge ranges into exact versions, add project nodes, mark reachability and scope.
+
+        `target` is the marker environment of the installed environment when one was found;
+        without it only `extra` markers are decided and every platform is in scope.
+        """
+        remap = self._range_remap()
+        components: dict[str, Component] = {}
+        for ref, comp in self.components.items():
+            new_ref = remap.get(ref, ref)
+            if new_ref in components:
+                components[new_ref] = merge(components[new_ref], comp)
+            elif new_ref != ref:
+                components[new_ref] = merge(self.components[new_ref], comp)
+            else:
+                components[ref] = comp
+        edges: dict[tuple[str, str, str | None, tuple[str, ...], str | None, str], Edge] = {}
+        for edge in self.edges:
+            edge = dataclasses.replace(
+                edge,
+                parent=remap.get(edge.parent, edge.parent),
+                child=remap.get(edge.child, edge.child),
+            )
+            if edge.parent == edge.child:
+                continue
+            key = (edge.parent, edge.child, edge.marker, edge.extras, edge.group, edge.kind)
+            edges.setdefault(key, edge)
+        self._add_projects(components, edges)
+        return _mark(components, sorted(edges.values(), key=_edge_key), target)
+
+    def _range_remap(self) -> dict[str, str]:
+        """Version-less PyPI refs -> the exact-version ref of the same name (best match)."""
+        versioned: dict[str, list[Component]] = {}
+        for comp in self.components.values():
+            key = _pypi_name(comp)
+            if key and comp.version:
+                versioned.setdefault(key, []).append(comp)
+        remap: dict[str, str] = {}
+        for ref, comp in self.components.items():
+            key = _pypi_name(comp)
+            if not key or comp.version or key not in versioned:
+                continue
+            candidates = sorted(versioned[key], key=lambda c: c.bom_ref)
+            remap[ref] = _best_match(comp.version_spec, candidates).bom_ref
+        return remap
+
+    def _add_projects(
+        self,
+        components: dict[str, Component],
+        edges: dict[tuple[str, str, str | None, tuple[str, ...], str | None, str], Edge],
+    ) -> None:
+        refs = {ROOT} | {r for r in components if is_project_ref(r)}
+        refs |= {e.parent for e in edges.values() if is_project_ref(e.parent)}
+        for ref in sorted(refs):
+            if ref not in components:
+                directory = project_dir(ref)
+                components[ref] = Component(
+                    bom_ref=ref,
+                    type=ComponentType.APPLICATION,
+                    name=directory.name or ".",
+                    origin="walk",
+                )
+            if ref != ROOT:
+                edge = Edge(parent=ROOT, child=ref, kind="contains")
+                edges.setdefault((ROOT, ref, None, (), None, "contains"), edge)
+
+
+def merge(first: Component, other: Component) -> Component:
+    """Union of two sightings of one component; the one with an exact version leads."""
+    lead, extra = (other, first) if other.version and not first.version else (first, other)
+    return dataclasses.replace(
+        lead,
+        name=lead.name,
+        version_spec=lead.version_spec or extra.version_spec,
+        license=lead.license or extra.license,
+        license_raw=_union(lead.license_raw, extra.license_raw),
+        hashes=_union(lead.hashes, extra.hashes),
+        locations=_union(lead.locations, extra.locations),
+        external_refs=_union(lead.external_refs, extra.external_refs),
+        properties=_union(lead.properties, extra.properties),
+        description=lead.description or extra.description,
+        nested=lead.nested or extra.nested,
+        purl=lead.purl or extra.purl,
+        origin=",".join(sorted({*lead.origin.split(","), *extra.origin.split(",")} - {""})),
+    )
+
+
+def _union(left: tuple[T, ...], right: tuple[T, ...]) -> tuple[T, ...]:
+    seen = dict.fromkeys(left)
+    seen.update(dict.fromkeys(right))
+    return tuple(sorted(seen, key=repr))
+
+
+def _pypi_name(comp: Component) -> str | None:
+    if comp.purl and comp.purl.startswith("pkg:pypi/"):
+        return canonicalize_name(PackageURL.from_string(comp.purl).name)
+    return None
+
+
+def _best_match(spec: str | None, candidates: list[Component]) -> Component:
+    """The highest candidate version the range admits; else the highest version."""
+    try:
+        specifier = SpecifierSet(spec or "")
+    except InvalidSpecifier:
+        specifier = SpecifierSet()
+
+    def version_key(comp: Component) -> tuple[int, Version | str]:
+        try:
+            return (1, Version(comp.version or ""))
+        except InvalidVersion:
+            return (0, comp.version or "")
+
+    admitted = [
+        c for c in candidates if c.version and specifier.contains(c.version, prereleases=True)
+    ]
+    pool = admitted or candidates
+    return max(pool, key=version_key)
+
+
+def _edge_key(edge: Edge) -> tuple[str, str, str, str, str]:
+    return (edge.parent, edge.child, edge.marker or "", ",".join(edge.extras), edge.group or "")
+
+
+def _mark(
+    components: dict[str, Component], edges: list[Edge], target: Mapping[str, str] | None
+) -> ComponentGraph:
+    """Walk from the root: keep edges that apply, and record each component's scope.
+
+    An extra is remembered with the strongest scope it was requested in, so a dependency
+    that only an optional group's extra enables is optional, not required.
+    """
+    by_parent: dict[str, list[Edge]] = {}
+    for edge in edges:
+        by_parent.setdefault(edge.parent, []).append(edge)
+    rank = {Scope.REQUIRED: 3, Scope.OPTIONAL: 2, Scope.EXCLUDED: 1}
+    best: dict[str, Scope] = {ROOT: Scope.REQUIRED}
+    extras: dict[str, dict[str, Scope]] = {ROOT: {}}
+    kept: set[int] = set()
+    queue = deque([ROOT])
+    queued = {ROOT}
+    while queue:
+        node = queue.popleft()
+        queued.discard(node)
+        requested = extras.get(node, {})
+        for edge in by_parent.get(node, ()):
+            scope = _edge_scope(edge, best[node], requested, target, rank)
+            if scope is None:
+                continue  # an extra nothing requested: no edge at all
+            kept.add(id(edge))
+            child = edge.child
+            known = extras.setdefault(child, {})
+            improved = [e for e in edge.extras if e not in known or rank[scope] > rank[known[e]]]
+            known.update(dict.fromkeys(improved, scope))
+            if child not in best or rank[scope] > rank[best[child]] or improved:
+                previous = best.get(child, scope)
+                best[child] = max(previous, scope, key=rank.__getitem__)
+                if child not in queued:
+                    queue.append(child)
+                    queued.add(child)
+    marked = {
+        ref: dataclasses.replace(comp, scope=best.get(ref, Scope.REQUIRED), reachable=ref in best)
+        for ref, comp in components.items()
+    }
+    kept_edges = [e for e in edges if id(e) in kept or e.parent not in best]
+    return ComponentGraph(marked, kept_edges)
+
+
+def _edge_scope(
+    edge: Edge,
+    parent_scope: Scope,
+    requested: Mapping[str, Scope],
+    target: Mapping[str, str] | None,
+    rank: Mapping[Scope, int],
+) -> Scope | None:
+    """The scope an edge passes on to its child, or None when no requested extra enables it."""
+    scope = parent_scope
+    if edge.marker and "extra" in edge.marker:
+        if marker_applies(edge.marker, set(requested), None) is False:
+            return None
+        enabling = [s for e, s in requested.items() if marker_applies(edge.marker, {e}, None)]
+        if enabling:
+            scope = min(scope, max(enabling, key=rank.__getitem__), key=rank.__getitem__)
+    if edge.group and scope is Scope.REQUIRED:
+        scope = Scope.OPTIONAL
+    if marker_applies(edge.marker, set(requested), target) is False:
+        scope = Scope.EXCLUDED
+    return scope
+
+
+def marker_applies(
+    marker: str | None, extras: set[str], target: Mapping[str, str] | None
+) -> bool | None:
+    """True / False when the marker is decided for the target and requested extras.
+
+    Without a target, only `extra` comparisons are decided; the result is None (unknown,
+    treated as applying) when the marker depends on anything else.
+    """
+    if not marker:
+        return True
+    try:
+        parsed = Marker(marker)
+    except InvalidMarker:
+        return None
+    if target is not None:
+        return any(
+            _evaluate(parsed, {**target, "extra": extra}) for extra in (sorted(extras) or [""])
+        )
+    return _partial(parsed._markers, extras)
+
+
+def _evaluate(parsed: Marker, env: Mapping[str, str]) -> bool:
+    try:
+        return bool(parsed.evaluate(dict(env)))
+    except (UndefinedComparison, UndefinedEnvironmentName):  # e.g. PEP 751 dependency_groups
+        return True
+
+
+def _partial(node: object, extras: set[str]) -> bool | None:
+    """Three-valued evaluation of packaging's marker list, deciding only `extra`."""
+    if isinstance(node, tuple) and len(node) == 3:
+        lhs, op, rhs = node
+        names = (getattr(lhs, "value", None), getattr(rhs, "value", None))
+        kinds = (type(lhs).__name__, type(rhs).__name__)
+        if "Variable" in kinds and "extra" in names and op.value in ("==", "!="):
+            value = names[1] if kinds[0] == "Variable" else names[0]
+            hit = canonicalize_name(str(value)) in {canonicalize_name(e) for e in extras}
+            return hit if op.value == "==" else not hit
+        return None
+    if isinstance(node, list):
+        groups: list[list[bool | None]] = [[]]
+        for item in node:
+            if item == "or":
+                groups.append([])
+            elif item != "and":
+                groups[-1].append(_partial(item, extras))
+        return _any3([_all3(g) for g in groups])
+    return None
+
+
+def _all3(values: list[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return True if all(v is True for v in values) else None
+
+
+def _any3(values: list[bool | None]) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    return False if all(v is False for v in values) else None

@@ -1,0 +1,238 @@
+"""Core records passed between pipeline stages: frozen, hashable, no I/O.
+
+Plug-ins *observe* (components, edges, observations, problems); only checks judge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import PurePosixPath
+from typing import NewType
+
+RuleId = NewType("RuleId", str)
+
+
+class Severity(StrEnum):
+    """Finding severity; ordered error > warning > note for `--fail-on`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe."""
+        return {"error": 3, "warning": 2, "note": 1}[self.value]
+
+
+class ComponentType(StrEnum):
+    """The contract's component types, plus `application` for the project and sub-projects."""
+
+    LIBRARY = "library"
+    MODEL = "machine-learning-model"
+    DATA = "data"
+    FILE = "file"
+    APPLICATION = "application"
+
+
+class Scope(StrEnum):
+    """How a dependency is needed: at run time, only with an extra / group, or not at all."""
+
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+    EXCLUDED = "excluded"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class Location:
+    """A place in the scanned tree: a path relative to the root and an optional 1-based line."""
+
+    file: PurePosixPath
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else str(self.file)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class Hash:
+    """A digest; `alg` uses CycloneDX spelling (SHA-256, SHA-512, MD5, ...)."""
+
+    alg: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class ExternalRef:
+    """A link to where a component comes from (CycloneDX externalReferences type + url)."""
+
+    type: str
+    url: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class LicenseEvidence:
+    """A license statement exactly as found: `kind` is expression, license, classifier,
+    license-file or card; `value` the raw text; `location` where it was read."""
+
+    kind: str
+    value: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Component:
+    """One thing the project depends on (or the project itself); mirrors the JSON contract.
+
+    `bom_ref` is the identity key: sources that see the same package compute the same ref
+    (see `identity`), and `graph.GraphBuilder` merges their sightings.
+    """
+
+    bom_ref: str
+    type: ComponentType
+    name: str
+    version: str | None = None
+    version_spec: str | None = None
+    purl: str | None = None
+    license: str | None = None
+    license_raw: tuple[LicenseEvidence, ...] = ()
+    hashes: tuple[Hash, ...] = ()
+    locations: tuple[Location, ...] = ()
+    origin: str = ""
+    external_refs: tuple[ExternalRef, ...] = ()
+    properties: tuple[tuple[str, str], ...] = ()
+    description: str | None = None
+    nested: tuple[Component, ...] = ()
+    scope: Scope = Scope.REQUIRED
+    reachable: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edge:
+    """`parent` needs `child` (both bom-refs): a dependency, or lineage for models.
+
+    `marker` is the PEP 508 environment marker under which the edge exists (it may name an
+    `extra`); `extras` are the extras requested of the child; `group` names the optional
+    dependency group, extra or dev group that introduced a direct dependency.
+    """
+
+    parent: str
+    child: str
+    marker: str | None = None
+    extras: tuple[str, ...] = ()
+    group: str | None = None
+    kind: str = "depends-on"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexUrl:
+    """A package index or find-links URL declared by a manifest (for insecure-source)."""
+
+    url: str
+    kind: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeclaredDigest:
+    """A digest a manifest or lock declares for a component's artifact."""
+
+    component: str
+    algorithm: str
+    digest: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeclaredRequirement:
+    """A requirement as written in a manifest: the raw specifier, for pinning checks."""
+
+    component: str
+    specifier: str
+    pinned: bool
+    manifest_kind: str
+    location: Location
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TargetEnvironment:
+    """PEP 508 marker values of an installed environment: what lock markers are judged by."""
+
+    markers: tuple[tuple[str, str], ...]
+    location: Location
+
+
+Observation = IndexUrl | DeclaredDigest | DeclaredRequirement | TargetEnvironment
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class Problem:
+    """An input that could not be read, and why. Never dropped."""
+
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """A judged problem, produced only by checks."""
+
+    rule: RuleId
+    severity: Severity
+    message: str
+    component: str | None = None
+    location: Location | None = None
+    path: tuple[str, ...] = ()
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """Sort by file, line, rule, component (the contract's stable order)."""
+        loc = self.location
+        return (
+            str(loc.file) if loc else "",
+            (loc.line or 0) if loc else 0,
+            str(self.rule),
+            self.component or "",
+        )
+
+
+Record = Component | Edge | Observation | Problem
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectInfo:
+    """The scanned project as the report header describes it."""
+
+    root: str
+    bom_ref: str
+    name: str
+    version: str | None = None
+    license: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanResult:
+    """Everything one scan found; renderers and BOM writers read only this."""
+
+    project: ProjectInfo
+    components: tuple[Component, ...]
+    edges: tuple[Edge, ...]
+    observations: tuple[Observation, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    sources_seen: tuple[str, ...] = field(default=())
+
+    def exit_code(self, fail_on: Severity | None) -> int:
+        """0 when no finding reaches `fail_on` (None means never fail), else 1."""
+        if fail_on is None:
+            return 0
+        return 1 if any(f.severity.rank >= fail_on.rank for f in self.findings) else 0
+
+    def component(self, bom_ref: str) -> Component | None:
+        """Look a component up by bom-ref."""
+        for comp in self.components:
+            if comp.bom_ref == bom_ref:
+                return comp
+        return None

@@ -1,0 +1,178 @@
+"""scan(config) -> ScanResult: walk once, run every source on what it claims, build the graph.
+
+The pipeline owns the per-file error boundary: a SourceError becomes a Problem naming the
+file; any other exception becomes a Problem asking for a bug report (re-raised under
+`--debug`). The scan always goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path, PurePosixPath
+
+from scanner.checks import CHECKS
+from scanner.config import ScanConfig
+from scanner.context import ScanContext
+from scanner.errors import SourceError
+from scanner.graph import ROOT, GraphBuilder
+from scanner.model import (
+    Component,
+    Edge,
+    Location,
+    Observation,
+    Problem,
+    ProjectInfo,
+    Record,
+    ScanResult,
+    TargetEnvironment,
+)
+from scanner.sources import SOURCES
+from scanner.walk import EntryKind, WalkEntry, is_virtualenv, walk
+
+NO_SOURCE = (
+    "no Python dependency source found (looked for pyproject.toml, requirements*.txt, "
+    "setup.cfg, setup.py, Pipfile, lockfiles, environment.yml and virtual environments); "
+    "the inventory is empty, not complete"
+)
+
+
+def scan(config: ScanConfig) -> ScanResult:
+    """Run the whole pipeline over `config.root`."""
+    root = config.root.resolve()
+    walked = walk(root, max_files=config.limits.max_files, max_depth=config.limits.max_walk_depth)
+    files = frozenset(e.rel for e in walked.entries if e.kind is EntryKind.FILE)
+    ctx = ScanContext(root=root, limits=config.limits, files=files)
+    entries = [*walked.entries, *_extra_environments(config, ctx, walked.entries)]
+
+    builder = GraphBuilder()
+    observations: list[Observation] = []
+    problems: list[Problem] = list(walked.problems)
+    seen: list[str] = []
+    for entry in entries:
+        for source in SOURCES:
+            if not source.claims(entry):
+                continue
+            seen.append(f"{source.name}:{entry.rel}")
+            for record in _guarded(source.collect(entry, ctx), entry.rel, config.debug, problems):
+                _dispatch(record, builder, observations, problems)
+
+    graph = builder.build(_target(observations))
+    problems.extend(_empty_inventory(seen))
+    components = tuple(
+        sorted((c for r, c in graph.components.items() if r != ROOT), key=lambda c: c.bom_ref)
+    )
+    root_component = graph.components[ROOT]
+    project = ProjectInfo(
+        root=str(config.root),
+        bom_ref=ROOT,
+        name=root_component.name if root_component.name != "." else root.name,
+        version=root_component.version,
+        license=config.project_license or config.policy.license or root_component.license,
+    )
+    result = ScanResult(
+        project=project,
+        components=components,
+        edges=graph.edges,
+        observations=tuple(dict.fromkeys(observations)),
+        problems=tuple(sorted(set(problems))),
+        sources_seen=tuple(seen),
+    )
+    findings = [f for check in CHECKS for f in check.run(result, graph, config.policy)]
+    findings.sort(key=lambda f: f.sort_key())
+    return ScanResult(
+        project=result.project,
+        components=result.components,
+        edges=result.edges,
+        observations=result.observations,
+        findings=tuple(findings),
+        problems=result.problems,
+        sources_seen=result.sources_seen,
+    )
+
+
+def _empty_inventory(seen: list[str]) -> list[Problem]:
+    """Fail closed: no source, or sources that yielded nothing, is said, never implied."""
+    if not seen:
+        return [Problem(location=Location(file=PurePosixPath(".")), message=NO_SOURCE)]
+    return []
+
+
+def _guarded(
+    records: Iterable[Record], rel: PurePosixPath, debug: bool, problems: list[Problem]
+) -> Iterator[Record]:
+    """Yield a source's records; turn its failure into a Problem and stop that file only."""
+    try:
+        yield from records
+    except SourceError as exc:
+        problems.append(
+            Problem(location=Location(file=exc.path, line=exc.line), message=exc.reason)
+        )
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:
+        if debug:
+            raise
+        problems.append(
+            Problem(
+                location=Location(file=rel),
+                message=f"internal error reading this file ({type(exc).__name__}: {exc}); "
+                "please report it with the output of --debug",
+            )
+        )
+
+
+def _dispatch(
+    record: Record,
+    builder: GraphBuilder,
+    observations: list[Observation],
+    problems: list[Problem],
+) -> None:
+    if isinstance(record, Component | Edge):
+        builder.add(record)
+    elif isinstance(record, Problem):
+        problems.append(record)
+    else:
+        observations.append(record)
+
+
+def _extra_environments(
+    config: ScanConfig, ctx: ScanContext, walked: Iterable[WalkEntry]
+) -> list[WalkEntry]:
+    """`--python PATH` and `$VIRTUAL_ENV`, unless the walk already found that environment."""
+    known = {e.path.resolve() for e in walked if e.kind is EntryKind.ENVIRONMENT}
+    wanted: list[Path] = []
+    if config.python is not None:
+        wanted.append(python_prefix(config.python))
+    if config.virtual_env is not None:
+        wanted.append(config.virtual_env)
+    extra: list[WalkEntry] = []
+    for path in wanted:
+        resolved = path.resolve()
+        if resolved in known:
+            continue
+        known.add(resolved)
+        extra.append(
+            WalkEntry(rel=ctx.relative(resolved), path=resolved, kind=EntryKind.ENVIRONMENT)
+        )
+    return extra
+
+
+def python_prefix(python: Path) -> Path:
+    """The environment directory of an interpreter path (`venv/bin/python` -> `venv`)."""
+    path = python.absolute()
+    if path.is_dir():
+        return path
+    prefix = path.parent.parent if path.parent.name in ("bin", "Scripts") else path.parent
+    return prefix
+
+
+def _target(observations: Iterable[Observation]) -> dict[str, str] | None:
+    """Marker values of the first (shallowest) installed environment, if any was found."""
+    targets = sorted(
+        (o for o in observations if isinstance(o, TargetEnvironment)),
+        key=lambda o: (len(o.location.file.parts), str(o.location.file)),
+    )
+    return dict(targets[0].markers) if targets else None
+
+
+__all__ = ["is_virtualenv", "python_prefix", "scan"]

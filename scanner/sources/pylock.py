@@ -1,0 +1,417 @@
+"""PEP 751 lockfiles (`pylock.toml`, `pylock.<name>.toml`): packages, artifacts and graph.
+
+A PEP 751 lock lists the packages to install, each with a `marker` that may also test the
+lock-only variables `extras` and `dependency_groups`; the graph (`dependencies`) is
+optional, and neither uv nor pip writes it. pdm keeps its own graph under
+`[packages.tool.pdm] dependencies` (PEP 508 strings), read when PEP 751's is absent.
+
+The project's edges are inferred. For each install choice (the default groups; each extra;
+each other group) a package the choice installs is direct unless a package the same choice
+installs depends on it (unconditionally, or under the same marker). Without any graph that
+is every package whose marker can apply: direct and transitive cannot be told apart, and
+such components say `aibom:direct = unknown` (`inferred` when a graph was there). Edges
+never carry lock-only variables: they become `group="extra:<x>"` / `"group:<g>"`, and the
+marker keeps only its environment part.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from packaging.markers import InvalidMarker, Marker
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from scanner.context import ScanContext
+from scanner.errors import SourceError
+from scanner.hashing import parse_hash
+from scanner.identity import project_dir, project_ref, pypi_purl, pypi_ref
+from scanner.model import (
+    Component,
+    ComponentType,
+    DeclaredDigest,
+    Edge,
+    ExternalRef,
+    Hash,
+    IndexUrl,
+    Location,
+    Problem,
+    Record,
+)
+from scanner.sources.base import project_parent
+from scanner.walk import EntryKind, WalkEntry
+
+FILE_NAME = re.compile(r"^pylock\.([^.]+\.)?toml$")
+HEADER = re.compile(r"^\s*\[\[\s*packages\s*\]\]\s*(#.*)?$")
+NAME_KEY = re.compile(r"^\s*name\s*=")
+LOCK_VARIABLES = frozenset({"extras", "dependency_groups"})
+Residual = bool | str
+
+
+@dataclass(frozen=True, slots=True)
+class PylockSource:
+    """PEP 751 lockfiles, whichever tool wrote them (uv, pip, pdm, ...)."""
+
+    name: str = "pylock"
+
+    def claims(self, entry: WalkEntry) -> bool:
+        """`pylock.toml` and `pylock.<name>.toml`."""
+        return entry.kind is EntryKind.FILE and bool(FILE_NAME.match(entry.name))
+
+    def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
+        """Components for every package; graph edges; the project's inferred edges."""
+        text = ctx.read_text(entry.rel)
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise SourceError(entry.rel, f"invalid TOML: {exc}") from exc
+        version = data.get("lock-version")
+        if not isinstance(version, str):
+            raise SourceError(entry.rel, "not a PEP 751 lock: no `lock-version` string")
+        if version.split(".", 1)[0] != "1":  # PEP 751: refuse an unknown major version
+            raise SourceError(entry.rel, f"lock-version {version} is not supported (reads 1.x)")
+        tables = data.get("packages")
+        if not isinstance(tables, list):
+            raise SourceError(entry.rel, "not a PEP 751 lock: no `[[packages]]` array")
+        lines = _entry_lines(text, len(tables))
+        packages: list[Package] = []
+        for index, table in enumerate(tables):
+            location = Location(file=entry.rel, line=lines[index])
+            pkg = read_package(table, location, ctx)
+            if isinstance(pkg, Problem):
+                yield pkg
+                continue
+            yield from (Problem(location=location, message=m) for m in pkg.problems)
+            packages.append(pkg)
+        yield from Graph(packages, data, project_parent(entry, ctx)).records()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Package:
+    """One `[[packages]]` entry and the bom-ref it maps to."""
+
+    table: dict[str, Any]
+    name: str
+    version: str | None
+    ref: str
+    marker: str | None
+    location: Location
+    is_project: bool
+    problems: tuple[str, ...] = ()
+
+
+def read_package(table: Any, location: Location, ctx: ScanContext) -> Package | Problem:
+    """One entry, or a Problem when it has no name."""
+    if not isinstance(table, dict) or not isinstance(table.get("name"), str):
+        return Problem(location=location, message="package entry without a name; skipped")
+    name: str = table["name"]
+    version = _str(table.get("version"))
+    directory = table.get("directory")
+    project_dir = None
+    if isinstance(directory, dict) and isinstance(directory.get("path"), str):
+        lock_dir = str(location.file.parent)
+        joined = posixpath.normpath(posixpath.join(lock_dir, directory["path"]))
+        if joined == lock_dir or PurePosixPath(joined) in ctx.project_dirs:
+            project_dir = joined
+    local = any(isinstance(table.get(k), dict) for k in ("vcs", "directory", "archive"))
+    problems = []
+    if version is None and not local:
+        problems.append(f"package {name!r} has no version; recorded without one")
+    if (marker := _str(table.get("marker"))) and (error := _marker_error(marker)):
+        problems.append(f"package {name!r}: invalid marker {marker!r}: {error}")
+    return Package(
+        table=table, name=name, version=version, location=location,
+        ref=project_ref(project_dir) if project_dir else pypi_ref(name, version),
+        marker=marker, is_project=project_dir is not None, problems=tuple(problems),
+    )  # fmt: skip
+
+
+class Graph:
+    """The lock's packages, their recorded edges and the project's inferred edges."""
+
+    def __init__(self, packages: list[Package], data: dict[str, Any], parent: str) -> None:
+        self.packages = packages
+        self.by_name: dict[str, list[Package]] = {}
+        for pkg in packages:
+            self.by_name.setdefault(canonicalize_name(pkg.name), []).append(pkg)
+        own = [p for p in packages if p.is_project and p.location.file.parent == project_dir(p.ref)]
+        self.project = own[0].ref if own else parent
+        self.refs = {p.ref: p for p in packages}
+        self.problems: list[Problem] = []
+        defaults = {str(g) for g in _list(data.get("default-groups"))}
+        self.choices: list[tuple[set[str], set[str], str | None]] = [(set(), defaults, None)]
+        self.choices += [({str(e)}, defaults, f"extra:{e}") for e in _list(data.get("extras"))]
+        self.choices += [
+            (set(), {*defaults, str(g)}, f"group:{g}")
+            for g in _list(data.get("dependency-groups"))
+            if str(g) not in defaults
+        ]
+
+    def records(self) -> Iterator[Record]:
+        """Components, digests, index URLs, recorded edges, inferred project edges."""
+        recorded = [e for pkg in self.packages for e in self.recorded_edges(pkg)]
+        has_graph = any(
+            isinstance(p.table.get("dependencies"), list) or _pdm_dependencies(p.table) is not None
+            for p in self.packages
+        )
+        parents: dict[str, list[Edge]] = {}
+        for edge in recorded:
+            parents.setdefault(edge.child, []).append(edge)
+        inferred = [e for pkg in self.packages for e in self.project_edges(pkg, parents)]
+        direct = {e.child for e in inferred}
+        seen_indexes: set[str] = set()
+        for pkg in self.packages:
+            flag = ("inferred" if has_graph else "unknown") if pkg.ref in direct else None
+            yield from _component(pkg, flag)
+            index = _str(pkg.table.get("index"))
+            if index and index not in seen_indexes:
+                seen_indexes.add(index)
+                yield IndexUrl(url=index, kind="index", location=pkg.location)
+        yield from recorded
+        yield from inferred
+        yield from self.problems
+
+    def recorded_edges(self, pkg: Package) -> Iterator[Edge]:
+        """Edges from PEP 751 `dependencies`, else from `tool.pdm.dependencies`."""
+        if isinstance(deps := pkg.table.get("dependencies"), list):
+            for dep in deps:
+                for target in self.matching(dep, pkg):
+                    env = _residual(target.marker, None, None)
+                    marker = env if isinstance(env, str) else None
+                    yield Edge(parent=pkg.ref, child=target.ref, marker=marker)
+            return
+        for text in _list(_pdm_dependencies(pkg.table)):
+            try:
+                req = Requirement(str(text))
+            except InvalidRequirement as exc:
+                self.problem(pkg, f"{pkg.name}: invalid dependency {text!r}: {exc}; skipped")
+                continue
+            candidates = self.by_name.get(canonicalize_name(req.name), [])
+            admitted = [
+                c for c in candidates
+                if c.version and req.specifier.contains(c.version, prereleases=True)
+            ] or candidates  # fmt: skip
+            for target in admitted:
+                marker = str(req.marker) if req.marker else None
+                extras = tuple(sorted(req.extras))
+                yield Edge(parent=pkg.ref, child=target.ref, marker=marker, extras=extras)
+
+    def matching(self, dep: Any, pkg: Package) -> list[Package]:
+        """Packages a PEP 751 dependency table names, compared key by key."""
+        if not isinstance(dep, dict) or not isinstance(dep.get("name"), str):
+            self.problem(pkg, f"{pkg.name}: dependency entry without a name; skipped")
+            return []
+        found = [
+            c
+            for c in self.by_name.get(canonicalize_name(dep["name"]), [])
+            if _matches({k: v for k, v in dep.items() if k != "name"}, c.table)
+        ]
+        if not found:
+            self.problem(pkg, f"{pkg.name} depends on {dep['name']!r}, which the lock lacks")
+        return found
+
+    def project_edges(self, pkg: Package, parents: dict[str, list[Edge]]) -> Iterator[Edge]:
+        """The project's edge(s) to `pkg`, per install choice, unless a parent covers it."""
+        if pkg.ref == self.project:
+            return
+        default = _residual(pkg.marker, *self.choices[0][:2])
+        for extras, groups, group in self.choices:
+            residual = _residual(pkg.marker, extras, groups)
+            if residual is False or (group is not None and default is not False):
+                continue
+            if not self.covered(residual, extras, groups, parents.get(pkg.ref, [])):
+                marker = residual if isinstance(residual, str) else None
+                yield Edge(parent=self.project, child=pkg.ref, marker=marker, group=group)
+
+    def covered(
+        self, residual: Residual, extras: set[str], groups: set[str], edges: list[Edge]
+    ) -> bool:
+        """True when a package installed by the same choice depends on it as broadly."""
+        return any(
+            (not edge.marker or edge.marker == residual)
+            and (parent := self.refs.get(edge.parent)) is not None
+            and _residual(parent.marker, extras, groups) is not False
+            for edge in edges
+        )
+
+    def problem(self, pkg: Package, message: str) -> None:
+        """Record a problem at `pkg`'s entry."""
+        self.problems.append(Problem(location=pkg.location, message=message))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Artifact:
+    """An archive, sdist or wheel the lock names, with its digests."""
+
+    kind: str
+    name: str
+    url: str | None
+    hashes: tuple[Hash, ...]
+
+
+def _component(pkg: Package, direct: str | None) -> Iterator[Record]:
+    """The component (project components stay plain) and a digest per artifact."""
+    if pkg.is_project:
+        yield Component(
+            bom_ref=pkg.ref, type=ComponentType.APPLICATION, name=pkg.name,
+            version=pkg.version, locations=(pkg.location,), origin="pylock",
+        )  # fmt: skip
+        return
+    artifacts = _artifacts(pkg.table)
+    chosen = _chosen(artifacts)
+    props = [("aibom:lock-marker", pkg.marker)] if pkg.marker else []
+    props += [("aibom:direct", direct)] if direct else []
+    for identity in _list(pkg.table.get("attestation-identities")):
+        if isinstance(identity, dict):
+            text = ", ".join(f"{k}={v}" for k, v in sorted(identity.items()))
+            props.append(("aibom:attestation-identity", text))
+    refs = [_vcs_ref(vcs)] if isinstance(vcs := pkg.table.get("vcs"), dict) else []
+    url = next((a.url for a in artifacts if a.kind != "wheel" and a.url), None)
+    if url := url or (chosen.url if chosen else None):
+        refs.append(ExternalRef(type="distribution", url=url))
+    yield Component(
+        bom_ref=pkg.ref, type=ComponentType.LIBRARY, name=pkg.name, version=pkg.version,
+        purl=pypi_purl(pkg.name, pkg.version), hashes=chosen.hashes if chosen else (),
+        locations=(pkg.location,), origin="pylock", external_refs=tuple(refs),
+        properties=tuple(props),
+    )  # fmt: skip
+    for artifact in artifacts:
+        for digest in artifact.hashes:
+            yield DeclaredDigest(
+                component=pkg.ref, algorithm=digest.alg, digest=digest.value,
+                location=pkg.location,
+            )  # fmt: skip
+
+
+def _artifacts(table: dict[str, Any]) -> list[Artifact]:
+    """The archive, sdist and wheels, as recorded."""
+    found = []
+    items = [("archive", table.get("archive")), ("sdist", table.get("sdist"))]
+    items += [("wheel", w) for w in _list(table.get("wheels"))]
+    for kind, item in items:
+        if not isinstance(item, dict):
+            continue
+        url = _str(item.get("url"))
+        where = url or _str(item.get("path")) or ""
+        name = _str(item.get("name")) or where.rsplit("/", 1)[-1]
+        raw = item.get("hashes")
+        pairs = sorted(raw.items()) if isinstance(raw, dict) else []
+        parsed = [p for alg, value in pairs if (p := parse_hash(f"{alg}:{value}"))]
+        hashes = tuple(Hash(alg=alg, value=value) for alg, value in parsed)
+        found.append(Artifact(kind=kind, name=name, url=url, hashes=hashes))
+    return found
+
+
+def _chosen(artifacts: list[Artifact]) -> Artifact | None:
+    """The artifact whose digests are the component's: archive or sdist, else one wheel."""
+    hashed = [a for a in artifacts if a.hashes]
+    for artifact in hashed:
+        if artifact.kind != "wheel":
+            return artifact
+    if len(hashed) == 1:
+        return hashed[0]
+    universal = [a for a in hashed if a.name.endswith("-none-any.whl")]
+    return universal[0] if len(universal) == 1 else None
+
+
+def _vcs_ref(vcs: dict[str, Any]) -> ExternalRef:
+    """`<type>+<url>@<commit-id>`, with the requested revision as a comment."""
+    commit, subdir = _str(vcs.get("commit-id")), _str(vcs.get("subdirectory"))
+    text = f"{vcs.get('type', 'git')}+{_str(vcs.get('url')) or _str(vcs.get('path')) or ''}"
+    text += (f"@{commit}" if commit else "") + (f"#subdirectory={subdir}" if subdir else "")
+    requested = _str(vcs.get("requested-revision"))
+    return ExternalRef(type="vcs", url=text, comment=requested and f"requested {requested}")
+
+
+def _residual(marker: str | None, extras: set[str] | None, groups: set[str] | None) -> Residual:
+    """The marker with `extras` / `dependency_groups` decided (None: assumed to hold).
+
+    True or False when decided, else the environment part of the marker as a string.
+    """
+    if not marker:
+        return True
+    try:
+        parsed = Marker(marker)
+    except InvalidMarker:
+        return marker
+    known = {"extras": extras, "dependency_groups": groups}
+    return _reduce(parsed._markers, known)  # packaging has no public marker AST
+
+
+def _marker_error(marker: str) -> str | None:
+    """Why `marker` is not a PEP 508 marker, or None when it is one."""
+    try:
+        Marker(marker)
+    except InvalidMarker as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+def _reduce(node: Any, known: dict[str, set[str] | None]) -> Residual:
+    """Three-valued simplification of packaging's marker list (tuples, lists, and/or)."""
+    if isinstance(node, tuple):
+        lhs, op, rhs = node
+        for var, value in ((rhs, lhs), (lhs, rhs)):
+            if type(var).__name__ == "Variable" and var.value in LOCK_VARIABLES:
+                names = known[var.value]
+                if names is None or op.value not in ("in", "not in"):
+                    return True
+                hit = canonicalize_name(value.value) in {canonicalize_name(n) for n in names}
+                return hit if op.value == "in" else not hit
+        return f"{lhs.serialize()} {op.serialize()} {rhs.serialize()}"
+    groups: list[list[Residual]] = [[]]
+    for item in node:
+        if item == "or":
+            groups.append([])
+        elif item != "and":
+            term = _reduce(item, known)
+            nested = isinstance(item, list) and isinstance(term, str)
+            groups[-1].append(f"({term})" if nested else term)
+    alternatives: list[str] = []
+    for terms in groups:
+        if any(t is False for t in terms):
+            continue
+        kept = [str(t) for t in terms if t is not True]
+        if not kept:
+            return True
+        alternatives.append(" and ".join(kept))
+    return " or ".join(alternatives) if alternatives else False
+
+
+def _matches(wanted: dict[str, Any], table: Any) -> bool:
+    """Key-by-key comparison of a dependency reference with a package table."""
+    return isinstance(table, dict) and all(
+        _matches(v, table.get(k)) if isinstance(v, dict) else table.get(k) == v
+        for k, v in wanted.items()
+    )
+
+
+def _pdm_dependencies(table: dict[str, Any]) -> Any:
+    """pdm's own graph: `[packages.tool.pdm] dependencies` (None when absent)."""
+    tool = table.get("tool")
+    pdm = tool.get("pdm") if isinstance(tool, dict) else None
+    return pdm.get("dependencies") if isinstance(pdm, dict) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _entry_lines(text: str, count: int) -> list[int | None]:
+    """1-based line of each `[[packages]]` entry's name (None when the file uses no headers)."""
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if HEADER.match(line)]
+    if len(starts) != count:
+        return [None] * count
+    spans = zip(starts, [*starts[1:], len(lines)], strict=True)
+    return [next((i for i in range(a, b) if NAME_KEY.match(lines[i])), a) + 1 for a, b in spans]

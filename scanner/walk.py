@@ -1,0 +1,179 @@
+"""The single directory walk: every later stage works from the entries it yields.
+
+One `os.scandir` pass, honouring `.gitignore` files (at every level) and default excludes.
+Virtual environments are not walked as source: they are yielded once, as environments.
+Directory symlinks are never followed, so loops and escapes out of the root are impossible;
+unreadable directories become problems.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+
+import pathspec
+
+from scanner.model import Location, Problem
+
+DEFAULT_EXCLUDED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        ".eggs",
+        "build",
+        "dist",
+        "site-packages",
+    }
+)
+"""Directory names never walked as source (VCS data, caches, build output)."""
+
+
+class EntryKind(StrEnum):
+    """What a walk entry is."""
+
+    FILE = "file"
+    ENVIRONMENT = "environment"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WalkEntry:
+    """A file (or a recognised environment directory) found by the walk."""
+
+    rel: PurePosixPath
+    path: Path
+    kind: EntryKind = EntryKind.FILE
+    size: int = 0
+
+    @property
+    def name(self) -> str:
+        """The base name."""
+        return self.rel.name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WalkResult:
+    """Entries in walk order (sorted per directory) and what could not be read."""
+
+    entries: tuple[WalkEntry, ...]
+    problems: tuple[Problem, ...]
+
+
+def is_virtualenv(path: Path) -> bool:
+    """A directory is a virtual environment when it holds `pyvenv.cfg` (PEP 405)."""
+    return (path / "pyvenv.cfg").is_file()
+
+
+def walk(root: Path, *, max_files: int = 2_000_000, max_depth: int = 64) -> WalkResult:
+    """Walk `root` once; see the module docstring for what is skipped."""
+    entries: list[WalkEntry] = []
+    problems: list[Problem] = []
+    stack: list[
+        tuple[Path, PurePosixPath, tuple[tuple[PurePosixPath, pathspec.GitIgnoreSpec], ...]]
+    ]
+    stack = [(root, PurePosixPath("."), ())]
+    while stack:
+        directory, rel_dir, specs = stack.pop()
+        if len(rel_dir.parts) > max_depth:
+            problems.append(_problem(rel_dir, f"deeper than {max_depth} levels; not walked"))
+            continue
+        specs = _with_gitignore(directory, rel_dir, specs, problems)
+        try:
+            with os.scandir(directory) as it:
+                children = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(_problem(rel_dir, f"directory could not be read: {exc.strerror}"))
+            continue
+        subdirs: list[tuple[Path, PurePosixPath]] = []
+        for child in children:
+            rel = (
+                rel_dir / child.name if rel_dir != PurePosixPath(".") else PurePosixPath(child.name)
+            )
+            try:
+                if child.is_symlink():
+                    entry = _symlinked_file(root, child, rel)
+                    if entry is not None and not _ignored(rel, specs, is_dir=False):
+                        entries.append(entry)
+                    continue
+                if child.is_dir(follow_symlinks=False):
+                    path = Path(child.path)
+                    if is_virtualenv(path):
+                        entries.append(WalkEntry(rel=rel, path=path, kind=EntryKind.ENVIRONMENT))
+                    elif child.name not in DEFAULT_EXCLUDED_DIRS and not _ignored(
+                        rel, specs, is_dir=True
+                    ):
+                        subdirs.append((path, rel))
+                    continue
+                info = child.stat(follow_symlinks=False)
+            except OSError as exc:
+                problems.append(_problem(rel, f"could not be read: {exc.strerror}"))
+                continue
+            if stat.S_ISREG(info.st_mode) and not _ignored(rel, specs, is_dir=False):
+                entries.append(WalkEntry(rel=rel, path=Path(child.path), size=info.st_size))
+                if len(entries) >= max_files:
+                    problems.append(_problem(rel_dir, f"more than {max_files} files; stopped"))
+                    return WalkResult(entries=tuple(entries), problems=tuple(problems))
+        stack.extend((path, rel, specs) for path, rel in reversed(subdirs))
+    return WalkResult(entries=tuple(entries), problems=tuple(problems))
+
+
+def _symlinked_file(root: Path, child: os.DirEntry[str], rel: PurePosixPath) -> WalkEntry | None:
+    """A symlink is kept only when it resolves to a regular file inside the root."""
+    try:
+        target = Path(child.path).resolve(strict=True)
+        target.relative_to(root.resolve())
+        info = target.stat()
+    except (OSError, ValueError, RuntimeError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return WalkEntry(rel=rel, path=Path(child.path), size=info.st_size)
+
+
+def _with_gitignore(
+    directory: Path,
+    rel_dir: PurePosixPath,
+    specs: tuple[tuple[PurePosixPath, pathspec.GitIgnoreSpec], ...],
+    problems: list[Problem],
+) -> tuple[tuple[PurePosixPath, pathspec.GitIgnoreSpec], ...]:
+    gitignore = directory / ".gitignore"
+    try:
+        text = gitignore.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return specs
+    except OSError as exc:
+        problems.append(_problem(rel_dir / ".gitignore", f"could not be read: {exc.strerror}"))
+        return specs
+    spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+    return (*specs, (rel_dir, spec))
+
+
+def _ignored(
+    rel: PurePosixPath,
+    specs: tuple[tuple[PurePosixPath, pathspec.GitIgnoreSpec], ...],
+    *,
+    is_dir: bool,
+) -> bool:
+    """Git semantics: the deepest .gitignore that has an opinion decides."""
+    decision = False
+    for base, spec in specs:
+        sub = rel if base == PurePosixPath(".") else rel.relative_to(base)
+        text = f"{sub}/" if is_dir else str(sub)
+        result = spec.check_file(text)
+        if result.include is not None:
+            decision = result.include
+    return decision
+
+
+def _problem(rel: PurePosixPath, message: str) -> Problem:
+    return Problem(location=Location(file=rel), message=message)
