@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import statistics
-import subprocess  # noqa: TID251 - a benchmark runs the tools it measures
+import subprocess
 import sys
 import tempfile
 import time
@@ -78,7 +78,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--env",
         type=Path,
-        default=Path("/tmp/aibom-realenv/.venv"),
+        default=Path("/tmp/aibom-realenv/.venv"),  # noqa: S108 - see README
         help="the virtual environment both tools inventory",
     )
     parser.add_argument(
@@ -87,7 +87,9 @@ def parse_args() -> argparse.Namespace:
         help="directory `aibom sbom` scans (default: the environment's parent)",
     )
     parser.add_argument(
-        "--cyclonedx-py", type=Path, default=Path("/tmp/tools-cdxpy/bin/cyclonedx-py")
+        "--cyclonedx-py",
+        type=Path,
+        default=Path("/tmp/tools-cdxpy/bin/cyclonedx-py"),  # noqa: S108 - see README
     )
     parser.add_argument("--aibom", type=Path, default=Path(sys.executable).with_name("aibom"))
     parser.add_argument("--runs", type=int, default=5)

@@ -1,4 +1,4 @@
-"""License logic: SPDX expressions, metadata and license text normalisation. Never imports scanner."""
+"""License logic: SPDX expressions from metadata and license texts. Never imports scanner."""
 
 from licenses.expression import (
     InvalidLicenseExpression,

@@ -117,7 +117,7 @@ def agrees_with_classifiers(expression: str, classifiers: Iterable[str]) -> bool
     """True unless a license classifier names no license of `expression`.
 
     Each classifier must admit at least one license of the expression (a text may add the
-    licenses of vendored code to the project's own); versions suffixes (-only, -or-later) are
+    licenses of vendored code to the project's own); version suffixes (-only, -or-later) are
     ignored, and a classifier we cannot interpret (e.g. "Other/Proprietary License") counts as
     a contradiction.
     """

@@ -320,3 +320,32 @@ def license_files(directory: Path, listed: tuple[str, ...]) -> list[tuple[str, P
             )
             found[path] = path.relative_to(base).as_posix()
     return [(name, path) for path, name in found.items()]
+
+
+def read_license_texts(
+    files: list[tuple[str, Path]],
+    directory: Path,
+    rel_dir: PurePosixPath,
+    ctx: ScanContext,
+    *,
+    limit: int,
+) -> tuple[str, ...] | None:
+    """The texts of `license_files(...)`, each capped at `limit` bytes.
+
+    None if one cannot be read whole (too large, unreadable, binary): the others alone could
+    understate the license. Text that is not UTF-8 is read with replacement characters.
+    """
+    texts: list[str] = []
+    for _, path in files:
+        rel = rel_dir / path.relative_to(directory).as_posix()
+        try:
+            data = ctx.read_bytes(rel, path=path, limit=limit)
+        except SourceError:
+            return None
+        try:
+            texts.append(decode_text(rel, data))
+        except SourceError:
+            if b"\x00" in data:
+                return None
+            texts.append(data.decode("utf-8", errors="replace"))  # e.g. a Latin-1 (c) sign
+    return tuple(texts)

@@ -4,13 +4,15 @@ Poetry writes `^1.2.3`, `~1.2`, `1.*`, bare `1.2.3` and space-separated ranges, 
 with `version`, `extras`, `markers`, `python`, `platform`, `git`/`rev`/`tag`/`branch`,
 `path` and `url`. The bounds follow poetry-core: `^` bumps the left-most non-zero part
 (`^0.2.3` -> `>=0.2.3,<0.3.0`), `~` bumps the minor part (the major when only one is given),
-and the upper bound keeps the precision written (`^1.2` -> `<2.0`).
+and the upper bound keeps the precision written (`^1.2` -> `<2.0`). Pipfile tables share
+the shape, so the Pipfile source uses the table helpers too (`string`, `with_extras`,
+`and_markers`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -61,15 +63,12 @@ def to_requirement(name: str, value: str | Mapping[str, object]) -> str:
     """One Poetry dependency entry (a constraint string or a table) as a PEP 508 string."""
     if isinstance(value, str):
         return f"{name}{to_specifier(value)}"
-    extras = value.get("extras") or []
-    if not isinstance(extras, list) or not all(isinstance(e, str) for e in extras):
-        raise PoetrySpecError("`extras` must be a list of names")
-    head = f"{name}[{','.join(extras)}]" if extras else name
+    head = with_extras(name, value)
     url = direct_url(value)
     if url:
         head = f"{head} @ {url}"
     else:
-        head += to_specifier(_text(value, "version") or "*")
+        head += to_specifier(string(value, "version") or "*")
     markers = _markers(value)
     return f"{head} ; {markers}" if markers else head
 
@@ -117,38 +116,53 @@ def _python_term(part: str) -> str:
 
 def _markers(table: Mapping[str, object]) -> str | None:
     terms: list[str] = []
-    if markers := _text(table, "markers"):
+    if markers := string(table, "markers"):
         terms.append(markers)
-    if python := _text(table, "python"):
+    if python := string(table, "python"):
         marker = python_marker(python)
         if marker:
             terms.append(marker)
-    if platform := _text(table, "platform"):
+    if platform := string(table, "platform"):
         terms.append(f'sys_platform == "{platform}"')
-    if len(terms) <= 1:
-        return terms[0] if terms else None
-    return " and ".join(f"({t})" if " or " in t else t for t in terms)
+    return and_markers(terms)
+
+
+def and_markers(terms: Iterable[str]) -> str | None:
+    """The non-empty marker terms AND-ed (an `or` term parenthesised when there are several)."""
+    kept = [t for t in terms if t]
+    if len(kept) <= 1:
+        return kept[0] if kept else None
+    return " and ".join(f"({t})" if " or " in t else t for t in kept)
+
+
+def with_extras(name: str, table: Mapping[str, object]) -> str:
+    """`name[a,b]` for the table's `extras` (PoetrySpecError unless a list of names)."""
+    extras = table.get("extras") or []
+    if not isinstance(extras, list) or not all(isinstance(e, str) for e in extras):
+        raise PoetrySpecError("`extras` must be a list of names")
+    return f"{name}[{','.join(extras)}]" if extras else name
 
 
 def direct_url(table: Mapping[str, object]) -> str | None:
     """The PEP 508 URL of a `git` / `path` / `url` table (Poetry's and uv's sources alike)."""
-    if git := _text(table, "git"):
+    if git := string(table, "git"):
         if match := SCP_LIKE.match(git):
             git = f"ssh://{match['user']}@{match['host']}/{match['path']}"
         url = git if git.startswith("git+") else f"git+{git}"
-        ref = _text(table, "rev") or _text(table, "tag") or _text(table, "branch")
+        ref = string(table, "rev") or string(table, "tag") or string(table, "branch")
         url = f"{url}@{ref}" if ref else url
-    elif path := _text(table, "path"):
+    elif path := string(table, "path"):
         url = f"file:{path}"
-    elif direct := _text(table, "url"):
+    elif direct := string(table, "url"):
         url = direct
     else:
         return None
-    subdirectory = _text(table, "subdirectory")
+    subdirectory = string(table, "subdirectory")
     return f"{url}#subdirectory={subdirectory}" if subdirectory else url
 
 
-def _text(table: Mapping[str, object], key: str) -> str | None:
+def string(table: Mapping[str, object], key: str) -> str | None:
+    """A non-empty string value, stripped, else None (PoetrySpecError for a non-string)."""
     value = table.get(key)
     if value is None:
         return None

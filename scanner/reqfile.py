@@ -1,8 +1,9 @@
 """pip's requirements-file syntax, without pip: lines, options, hashes and direct references.
 
 The requirements source (`sources/requirements.py`) uses it. Direct references (URL, VCS,
-local path, editable) become a `Link`: the component they name, how it is pinned, and a URL
-safe to print (no passwords).
+local path, editable) become a `Link`: the component they name and how it is pinned. The
+source masks credentials (`sources.base.redact`) before a reference is parsed here, so the
+names and URLs a Link carries are safe to print.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.utils import (
@@ -62,7 +63,6 @@ URL_START = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^file:", re.ASCII)
 NAMED_URL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@", re.ASCII)
 ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
 FULL_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-HTTP_SCHEMES = ("http", "https")
 VCS_SCHEMES = frozenset({"git", "hg", "svn", "bzr"})
 
 
@@ -193,7 +193,10 @@ class Link:
 
 
 def parse_link(text: str, *, base: PurePosixPath, editable: bool, ctx: ScanContext) -> Link:
-    """A URL / VCS / local-path requirement (pip splits markers off URLs at `; ` only)."""
+    """A URL / VCS / local-path requirement (pip splits markers off URLs at `; ` only).
+
+    `text` has its credentials masked already: its URL becomes the component's reference.
+    """
     is_url = URL_START.match(text) is not None
     target, _, marker_text = text.partition("; " if is_url else ";")
     target, marker = target.strip(), marker_text.strip() or None
@@ -222,10 +225,9 @@ def url_link(target: str, marker: str | None, editable: bool) -> Link:
     if not name and not vcs:
         found, version = from_filename(last)
         name = found or ""
-    url = redact(target)
     named = bool(name)
     name = name or last.removesuffix(".git") or parts.netloc
-    ref = pypi_ref(name, version) if named else f"url:{url}"
+    ref = pypi_ref(name, version) if named else f"url:{target}"
     has_digest = any(parse_hash(f"{k}:{v[0]}") for k, v in fragment.items())
     component = Component(
         bom_ref=ref,
@@ -233,11 +235,11 @@ def url_link(target: str, marker: str | None, editable: bool) -> Link:
         name=name,
         version=version,
         purl=ref if named else None,
-        external_refs=(ExternalRef(type="vcs" if vcs else "distribution", url=url),),
+        external_refs=(ExternalRef(type="vcs" if vcs else "distribution", url=target),),
         properties=link_properties(editable, None if named else "url"),
     )
     pinned = FULL_COMMIT.fullmatch(revision.lower()) is not None or has_digest
-    return Link(component=component, url=url, marker=marker, extras=extras, pinned=pinned)
+    return Link(component=component, url=target, marker=marker, extras=extras, pinned=pinned)
 
 
 def path_link(
@@ -333,21 +335,3 @@ def link_properties(editable: bool, named_from: str | None) -> tuple[tuple[str, 
     if named_from:
         props.append(("aibom:name-from", named_from))
     return tuple(props)
-
-
-def redact(url: str) -> str:
-    """`url` with a literal password (or a lone token user, over HTTP) replaced by `****`."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if "@" not in parts.netloc:
-        return url
-    userinfo, _, host = parts.netloc.rpartition("@")
-    user, colon, password = userinfo.partition(":")
-    lone_token = not colon and parts.scheme.split("+")[-1].lower() in HTTP_SCHEMES
-    if lone_token and not user.startswith("${"):
-        userinfo = "****"
-    elif colon and not password.startswith("${"):
-        userinfo = f"{user}:****"
-    return urlunsplit(parts._replace(netloc=f"{userinfo}@{host}"))

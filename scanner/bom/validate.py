@@ -31,12 +31,12 @@ from cyclonedx.schema._res import BOM_JSON, BOM_XML, JSF, SPDX_JSON
 from fastjsonschema.ref_resolver import RefResolver
 
 if TYPE_CHECKING:
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
 SCHEMA_BASE = "http://cyclonedx.org/schema/"
 SIBLINGS = {SCHEMA_BASE + Path(path).name: Path(path) for path in (SPDX_JSON, JSF)}
 VERSIONS = {"1.6": SchemaVersion.V1_6, "1.5": SchemaVersion.V1_5}
-CODE_REVISION = "2"  # bump when the schema rewriting or the format checks below change
+CODE_REVISION = "3"  # bump when the schema rewriting or the format checks below change
 
 Validator = Callable[[Any], None]
 
@@ -275,20 +275,41 @@ def _cache_key(spec_version: str) -> str:
 
 
 def _compile(spec_version: str) -> Callable[..., Any]:
-    """Compile in memory (no cache): fastjsonschema generates and executes the code."""
-    schema = _load(_schema_path(spec_version, BOM_JSON))
-    function: Callable[..., Any] = fastjsonschema.compile(
-        schema,
-        handlers={"http": _resolve},
-        formats=FORMATS,
-        detailed_exceptions=False,
-        use_default=False,
-    )
+    """Compile in memory, for when the cache cannot be written or read."""
+    namespace: dict[str, Any] = {}
+    code = compile(_generate(spec_version), f"<CycloneDX {spec_version} validator>", "exec")
+    exec(code, namespace)  # noqa: S102 - code generated here from the bundled schema
+    function: Callable[..., Any] = namespace["AIBOM_ENTRY"]
     return function
 
 
+_LAZY_NAME = re.compile(r'"((?:[^"\\{}]|\{\w+\})*)"\.format\(\*\*locals\(\)\)')
+_UNIQUE_CHECK = re.compile(r"if (\w+)_len > len\(set\(fn\(\w+\) for \w+ in \1\)\):")
+_DISTINCT = """
+def _aibom_distinct(items, fn):
+    for key in ("bom-ref", "ref"):
+        seen = set()
+        for item in items:
+            value = item.get(key) if isinstance(item, dict) else None
+            if not isinstance(value, str) or value in seen:
+                break
+            seen.add(value)
+        else:
+            return len(items)
+    return len(set(fn(item) for item in items))
+"""
+
+
 def _generate(spec_version: str) -> str:
-    """Source of a module whose `AIBOM_ENTRY` validates against one spec version's schema."""
+    """Source of a module whose `AIBOM_ENTRY` validates against one spec version's schema.
+
+    Two rewrites of fastjsonschema's output make it about twice as fast without changing
+    what it accepts: the path names it builds for error messages with `.format(**locals())`
+    become f-strings, and `uniqueItems` over objects that each carry a distinct `bom-ref`
+    (or `ref`) counts them as distinct without freezing every nested object (objects that
+    differ in one key differ). If a future fastjsonschema writes other code, the patterns
+    simply do not match and the code runs as generated.
+    """
     schema = _load(_schema_path(spec_version, BOM_JSON))
     code: str = fastjsonschema.compile_to_code(
         schema,
@@ -297,8 +318,10 @@ def _generate(spec_version: str) -> str:
         detailed_exceptions=False,
         use_default=False,
     )
+    code = _LAZY_NAME.sub(r'f"\1"', code)
+    code = _UNIQUE_CHECK.sub(r"if \1_len > _aibom_distinct(\1, fn):", code)
     entry = RefResolver.from_schema(schema, handlers={"http": _resolve})
-    return f"{code}\n\nAIBOM_ENTRY = {entry.get_scope_name()}\n"
+    return f"{code}\n{_DISTINCT}\nAIBOM_ENTRY = {entry.get_scope_name()}\n"
 
 
 def _import_cached(spec_version: str) -> Callable[..., Any]:

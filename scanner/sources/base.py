@@ -1,10 +1,14 @@
-"""The `Source` plug-in interface and the PEP 508 helper that all manifest sources share."""
+"""The `Source` plug-in interface and the helpers every source shares: PEP 508 requirements
+(`requirement_records`, `requirement_or_problem`), the project a manifest belongs to, and
+`redact`, which masks credentials in any URL a source records.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -19,6 +23,7 @@ from scanner.model import (
     Edge,
     ExternalRef,
     Location,
+    Problem,
     Record,
 )
 from scanner.walk import EntryKind, WalkEntry
@@ -30,9 +35,19 @@ __all__ = [
     "SourceError",
     "WalkEntry",
     "exact_version",
+    "in_requirement",
+    "naming_requirement",
     "project_parent",
+    "redact",
+    "requirement_or_problem",
     "requirement_records",
 ]
+
+Requirement508 = Component | Edge | DeclaredRequirement
+"""What `requirement_records` yields for one requirement."""
+
+HTTP_SCHEMES = ("http", "https")
+VCS_SCHEMES = frozenset({"git", "hg", "svn", "bzr"})
 
 
 class Source(Protocol):
@@ -81,23 +96,26 @@ def requirement_records(
     manifest_kind: str,
     group: str | None = None,
     rel: PurePosixPath | None = None,
-) -> Iterator[Component | Edge | DeclaredRequirement]:
+    properties: tuple[tuple[str, str], ...] = (),
+) -> Iterator[Requirement508]:
     """Records for one PEP 508 requirement string declared by a manifest.
 
-    Raises SourceError (with the line) when `text` is not a valid requirement.
+    A direct URL is recorded with its credentials masked (`redact`). Raises SourceError
+    (with the line) when `text` is not a valid requirement; `rel` names the file in it
+    (default: the location's file).
     """
     try:
         req = Requirement(text)
     except InvalidRequirement as exc:
-        raise SourceError(
-            rel or location.file, f"invalid requirement: {exc}", line=location.line
-        ) from exc
+        file = rel or location.file
+        raise SourceError(file, f"invalid requirement: {exc}", line=location.line) from exc
     version = exact_version(req.specifier)
     ref = pypi_ref(req.name, version)
+    url = redact(req.url) if req.url else None
     external: tuple[ExternalRef, ...] = ()
-    if req.url:
-        kind = "vcs" if req.url.split("+", 1)[0] in VCS_SCHEMES else "distribution"
-        external = (ExternalRef(type=kind, url=req.url),)
+    if url:
+        kind = "vcs" if url.split("+", 1)[0] in VCS_SCHEMES else "distribution"
+        external = (ExternalRef(type=kind, url=url),)
     yield Component(
         bom_ref=ref,
         type=ComponentType.LIBRARY,
@@ -108,6 +126,7 @@ def requirement_records(
         locations=(location,),
         origin=origin,
         external_refs=external,
+        properties=properties,
     )
     yield Edge(
         parent=parent,
@@ -122,8 +141,73 @@ def requirement_records(
         pinned=version is not None,
         manifest_kind=manifest_kind,
         location=location,
-        url=req.url,
+        url=url,
     )
 
 
-VCS_SCHEMES = frozenset({"git", "hg", "svn", "bzr"})
+def in_requirement(reason: str, text: str) -> str:
+    """Problem wording `invalid requirement: <why> in '<text>'`."""
+    return f"{reason} in {text!r}"
+
+
+def naming_requirement(reason: str, text: str) -> str:
+    """Problem wording `invalid requirement '<text>': <why>`."""
+    return reason.replace(":", f" {text!r}:", 1)
+
+
+def requirement_or_problem(
+    text: str,
+    *,
+    parent: str,
+    location: Location,
+    origin: str,
+    manifest_kind: str,
+    group: str | None = None,
+    properties: tuple[tuple[str, str], ...] = (),
+    describe: Callable[[str, str], str] = in_requirement,
+) -> list[Requirement508 | Problem]:
+    """`requirement_records` for a manifest entry, or one Problem when it is not PEP 508.
+
+    `describe(reason, text)` words the problem from the first line of the reason.
+    """
+    try:
+        return list(
+            requirement_records(
+                text,
+                parent=parent,
+                location=location,
+                origin=origin,
+                manifest_kind=manifest_kind,
+                group=group,
+                properties=properties,
+            )
+        )
+    except SourceError as exc:
+        message = describe(exc.reason.splitlines()[0], text)
+        return [Problem(location=location, message=message)]
+
+
+def redact(url: str) -> str:
+    """`url` with its secret masked as `****`: the password of `user:password@`, or a lone
+    user name over HTTP(S), which is a token (`https://<token>@host`). `${VAR}` placeholders
+    are kept, as is a user without a password on other schemes (`git+ssh://git@host`).
+    Nothing else of the URL is changed.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    userinfo, at, host = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if not at:
+        return url
+    if colon and not password.startswith("${"):
+        masked = f"{user}:****@{host}"
+    elif not colon and parts.scheme.split("+")[-1] in HTTP_SCHEMES and not user.startswith("${"):
+        masked = f"****@{host}"
+    else:
+        return url
+    where = url.find(f"//{parts.netloc}")
+    if where < 0:  # urlsplit dropped tabs or newlines from `url`
+        return urlunsplit(parts._replace(netloc=masked))
+    return url[: where + 2] + masked + url[where + 2 + len(parts.netloc) :]

@@ -41,14 +41,14 @@ from scanner.sources.base import (
     SourceError,
     WalkEntry,
     project_parent,
-    requirement_records,
+    redact,
+    requirement_or_problem,
 )
 
 NAME = "conda"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32
 CLAIMED = ("environment*.yml", "environment*.yaml")
-CREDENTIALS = re.compile(r"(://[^/:@]*):(?!\$\{)[^/@]*@")
 SPEC = re.compile(r"(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)\s*(?P<rest>.*)")
 BUILD_SPLIT = re.compile(r"(?<=[^<>=!~\s])=(?!=)")
 INDEX_OPTIONS = {
@@ -273,8 +273,7 @@ class Env:
         option, _, value = re.sub(r"^(-\w|--[\w-]+)[=\s]*", r"\1 ", line).partition(" ")
         value = value.strip()
         if option in INDEX_OPTIONS:
-            url = CREDENTIALS.sub(r"\1:****@", value)
-            yield IndexUrl(url=url, kind=INDEX_OPTIONS[option], location=self.at(node))
+            yield IndexUrl(url=redact(value), kind=INDEX_OPTIONS[option], location=self.at(node))
         elif option in INCLUDE_OPTIONS:
             yield from self.pip_include(option, value, node)
         elif option in EDITABLE_OPTIONS:
@@ -290,23 +289,13 @@ class Env:
             url, _, egg = requirement.partition("#egg=")
             requirement = f"{egg.split('&')[0]} @ {url}"
         location = self.at(node)
-        try:
-            records = list(
-                requirement_records(
-                    requirement,
-                    parent=self.parent,
-                    location=location,
-                    origin=NAME,
-                    manifest_kind=NAME,
-                    rel=self.rel,
-                )
-            )
-        except SourceError as exc:
-            message = f"{exc.reason.splitlines()[0]} in {requirement!r}"
-            yield Problem(location=location, message=message)
-            return
+        records = requirement_or_problem(
+            requirement, parent=self.parent, location=location, origin=NAME, manifest_kind=NAME
+        )
         yield from records
-        ref = next(r.bom_ref for r in records if isinstance(r, Component))
+        ref = next((r.bom_ref for r in records if isinstance(r, Component)), None)
+        if ref is None:
+            return  # not PEP 508: the problem says so
         for option in options:
             if option.startswith("--hash") and ":" in option:
                 algorithm, _, digest = option.partition("=")[2].partition(":")

@@ -24,13 +24,14 @@ from packaging.utils import canonicalize_name
 
 from licenses import from_metadata, is_license_classifier
 from licenses.texts import MAX_TEXT_CHARS
-from scanner.context import ScanContext, decode_text
+from scanner.context import ScanContext
 from scanner.distinfo import (
     CoreMetadata,
     install_properties,
     license_files,
     parse_core_metadata,
     read_direct_url,
+    read_license_texts,
     requires_txt,
 )
 from scanner.embedded_sbom import embedded_components
@@ -353,34 +354,11 @@ def _license(dist: Distribution, ctx: ScanContext) -> str | None:
         classifiers=meta.classifiers,
     )
     found = declared()
-    if found is not None:
+    if found is not None or dist.directory is None:
         return found
-    texts = _license_texts(dist, ctx)
+    files = license_files(dist.directory, meta.license_files)
+    texts = read_license_texts(files, dist.directory, dist.rel_dir, ctx, limit=MAX_TEXT_CHARS)
     return declared(license_texts=texts) if texts else None
-
-
-def _license_texts(dist: Distribution, ctx: ScanContext) -> tuple[str, ...] | None:
-    """Texts of the dist-info's license files.
-
-    None if one cannot be read whole (too large, unreadable, binary): the others alone could
-    understate the license.
-    """
-    if dist.directory is None:
-        return None
-    texts: list[str] = []
-    for _, path in license_files(dist.directory, dist.meta.license_files):
-        rel = dist.rel(path)
-        try:
-            data = ctx.read_bytes(rel, path=path, limit=MAX_TEXT_CHARS)
-        except SourceError:
-            return None
-        try:
-            texts.append(decode_text(rel, data))
-        except SourceError:
-            if b"\x00" in data:
-                return None
-            texts.append(data.decode("utf-8", errors="replace"))  # e.g. a Latin-1 (c) sign
-    return tuple(texts)
 
 
 def _license_evidence(dist: Distribution, location: Location) -> tuple[LicenseEvidence, ...]:

@@ -14,39 +14,47 @@ pure-Python) wheel's; every file's digest is reported as a `DeclaredDigest`.
 
 from __future__ import annotations
 
-import posixpath
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
+from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from scanner.context import ScanContext
 from scanner.errors import SourceError
-from scanner.hashing import parse_hash
 from scanner.identity import project_ref, pypi_purl, pypi_ref
 from scanner.model import (
     Component,
     ComponentType,
-    DeclaredDigest,
     Edge,
     ExternalRef,
-    Hash,
     Location,
     Problem,
     Record,
 )
+from scanner.sources.lockfile import (
+    Artifact,
+    admitted,
+    as_list,
+    as_str,
+    chosen,
+    dependency,
+    digest_lines,
+    digest_records,
+    entry_lines,
+    hash_of,
+    load_toml,
+    local_dir,
+    vcs_url,
+    with_extra,
+)
 from scanner.walk import EntryKind, WalkEntry
 
 KNOWN_MAJOR = 4
-HEADER = re.compile(r"^\s*\[\[\s*package\s*\]\]\s*(#.*)?$")
-NAME_KEY = re.compile(r"^\s*name\s*=")
 EXTRAS_NAME = re.compile(r"^\s*([^\[\]]+?)\s*\[([^\]]*)\]\s*$")
-DIGEST = re.compile(r"\b[0-9a-f]{32,128}\b")
 SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tar")
 
 
@@ -62,11 +70,7 @@ class PdmLockSource:
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """Components for every locked package, edges for every dependency string."""
-        text = ctx.read_text(entry.rel)
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise SourceError(entry.rel, f"invalid TOML: {exc}") from exc
+        text, data = load_toml(entry.rel, ctx)
         yield from PdmLock(rel=entry.rel, ctx=ctx, text=text).read(data)
 
 
@@ -112,7 +116,7 @@ class PdmLock:
         tables = data.get("package", [])
         if not isinstance(tables, list):
             raise SourceError(self.rel, "`package` is not an array of tables")
-        lines = _entry_lines(self.text, len(tables))
+        lines = entry_lines(self.text, "package", len(tables))
         entries = [e for i, t in enumerate(tables) if (e := self.entry(t, lines[i])) is not None]
         bases: dict[tuple[str, str | None], Entry] = {}
         for entry in entries:
@@ -124,7 +128,7 @@ class PdmLock:
             entry.ref = base.ref
             self.by_name.setdefault(canonicalize_name(entry.name), []).append(entry)
         legacy = metadata.get("files")
-        digests = _digest_lines(self.text)
+        digests = digest_lines(self.text)
         for entry in entries:
             if bases[entry.key] is entry:
                 yield from self.components(entry, legacy, digests)
@@ -146,12 +150,11 @@ class PdmLock:
             self.problems.append(self.problem(line, "package entry without a name; skipped"))
             return None
         name: str = table["name"]
-        extras = {e for e in _list(table.get("extras")) if isinstance(e, str)}
+        extras = {e for e in as_list(table.get("extras")) if isinstance(e, str)}
         if match := EXTRAS_NAME.match(name):
             name = match.group(1)
             extras |= {e.strip() for e in match.group(2).split(",") if e.strip()}
-        version = table.get("version")
-        version = version if isinstance(version, str) and version else None
+        version = as_str(table.get("version"))
         if version is None and not isinstance(table.get("path"), str):
             self.problems.append(
                 self.problem(line, f"package {name!r} has no version; recorded without one")
@@ -164,27 +167,28 @@ class PdmLock:
     def ref_for(self, entry: Entry) -> str:
         """project_ref for a local project directory inside the root, else the PyPI ref."""
         path = entry.table.get("path")
-        if isinstance(path, str):
-            joined = posixpath.normpath(posixpath.join(str(self.rel.parent), path))
-            if PurePosixPath(joined) in self.ctx.project_dirs or joined == str(self.rel.parent):
-                return project_ref(joined)
+        directory = local_dir(self.rel, path) if isinstance(path, str) else None
+        if directory is not None and (
+            directory in self.ctx.project_dirs or directory == self.rel.parent
+        ):
+            return project_ref(directory)
         return pypi_ref(entry.name, entry.version)
 
     def components(self, entry: Entry, legacy: Any, digests: dict[str, int]) -> Iterator[Record]:
         """The package's component (with every extras entry's groups) and its digests."""
         key = canonicalize_name(entry.name)
         siblings = [e for e in self.by_name[key] if e.ref == entry.ref]
-        groups = sorted({g for e in siblings for g in _list(e.table.get("groups")) if g})
+        groups = sorted({g for e in siblings for g in as_list(e.table.get("groups")) if g})
         properties = [("aibom:groups", ",".join(map(str, groups)))] if groups else []
         if isinstance(marker := entry.table.get("marker"), str):
             properties.append(("aibom:lock-marker", marker))
         files = _files(entry, legacy)
-        chosen = _chosen(files)
+        choice = chosen(files)
         refs, source = _source(entry.table)
         if source:
             properties.append(("aibom:source", source))
-        if chosen is not None and chosen.url and not refs:
-            refs.append(ExternalRef(type="distribution", url=chosen.url))
+        if choice is not None and choice.url and not refs:
+            refs.append(ExternalRef(type="distribution", url=choice.url))
         is_project = entry.ref.startswith("project:")
         yield Component(
             bom_ref=entry.ref,
@@ -192,38 +196,27 @@ class PdmLock:
             name=entry.name,
             version=entry.version,
             purl=None if is_project else pypi_purl(entry.name, entry.version),
-            hashes=chosen.hashes if chosen else (),
+            hashes=choice.hashes if choice else (),
             locations=tuple(e.location for e in siblings),
             origin=self.origin,
             external_refs=tuple(refs),
             properties=tuple(properties),
-            description=_str(entry.table.get("summary")),
+            description=as_str(entry.table.get("summary")),
         )
-        for file in files:
-            for digest in file.hashes:
-                line = digests.get(digest.value, entry.location.line)
-                yield DeclaredDigest(
-                    component=entry.ref, algorithm=digest.alg, digest=digest.value,
-                    location=Location(file=self.rel, line=line),
-                )  # fmt: skip
+        hashes = (digest for file in files for digest in file.hashes)
+        yield from digest_records(entry.ref, hashes, entry.location, digests)
 
     def edges(self, entry: Entry) -> Iterator[Edge]:
         """Edges for an entry's dependency strings; an extras entry's are marked by extra."""
-        for text in _list(entry.table.get("dependencies")):
-            try:
-                req = Requirement(str(text))
-            except InvalidRequirement as exc:
-                self.problems.append(
-                    self.problem(
-                        entry.location.line,
-                        f"{entry.name}: invalid dependency {text!r}: {exc}; skipped",
-                    )
-                )
+        for text in as_list(entry.table.get("dependencies")):
+            req = dependency(entry.name, text)
+            if isinstance(req, str):
+                self.problems.append(self.problem(entry.location.line, req))
                 continue
             if canonicalize_name(req.name) == canonicalize_name(entry.name):
                 continue  # an extras entry names its own package
             marker = str(req.marker) if req.marker else None
-            markers: list[str | None] = [_with_extra(marker, x) for x in entry.extras] or [marker]
+            markers: list[str | None] = [with_extra(marker, x) for x in entry.extras] or [marker]
             for target in self.targets(req, entry):
                 for edge_marker in markers:
                     yield Edge(
@@ -244,100 +237,46 @@ class PdmLock:
                     )
                 )
             return []
-        admitted = [
-            e for e in candidates.values()
-            if e.version and req.specifier.contains(e.version, prereleases=True)
-        ]  # fmt: skip
-        return admitted or list(candidates.values())
+        return admitted(candidates.values(), req.specifier)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class File:
-    """A distribution file the lock names, with its digests."""
-
-    name: str
-    url: str | None
-    hashes: tuple[Hash, ...]
-
-
-def _files(entry: Entry, legacy: Any) -> list[File]:
+def _files(entry: Entry, legacy: Any) -> list[Artifact]:
     """`files` of the entry, or (lock 3.x / 4.0-4.1) `[metadata.files]["<name> <version>"]`."""
     raw = entry.table.get("files")
     if raw is None and isinstance(legacy, dict):
         raw = legacy.get(f"{entry.name} {entry.version}") or legacy.get(
             f"{canonicalize_name(entry.name)} {entry.version}"
         )
-    found: list[File] = []
-    for item in _list(raw):
+    found: list[Artifact] = []
+    for item in as_list(raw):
         if not isinstance(item, dict):
             continue
-        url = _str(item.get("url"))
-        name = _str(item.get("file")) or (url or "").rsplit("/", 1)[-1].split("#", 1)[0]
-        parsed = parse_hash(_str(item.get("hash")) or "")
-        hashes = (Hash(alg=parsed[0], value=parsed[1]),) if parsed else ()
-        found.append(File(name=name, url=url, hashes=hashes))
+        url = as_str(item.get("url"))
+        name = as_str(item.get("file")) or (url or "").rsplit("/", 1)[-1].split("#", 1)[0]
+        digest = hash_of(item.get("hash"))
+        found.append(
+            Artifact(
+                name=name,
+                url=url,
+                hashes=(digest,) if digest else (),
+                is_sdist=name.endswith(SDIST_SUFFIXES),
+            )
+        )
     return found
-
-
-def _chosen(files: list[File]) -> File | None:
-    """The file whose digest is the component's: sdist, else the one universal wheel."""
-    hashed = [f for f in files if f.hashes]
-    for file in hashed:
-        if file.name.endswith(SDIST_SUFFIXES):
-            return file
-    if len(hashed) == 1:
-        return hashed[0]
-    universal = [f for f in hashed if f.name.endswith("-none-any.whl")]
-    return universal[0] if len(universal) == 1 else None
 
 
 def _source(table: dict[str, Any]) -> tuple[list[ExternalRef], str | None]:
     """External references and an `aibom:source` value for git / url / path entries."""
-    git = _str(table.get("git"))
+    git = as_str(table.get("git"))
     if git:
-        revision = _str(table.get("revision"))
-        vcs = f"git+{git}" + (f"@{revision}" if revision else "")
-        if subdir := _str(table.get("subdirectory")):
-            vcs += f"#subdirectory={subdir}"
-        ref = _str(table.get("ref"))
+        revision, subdir = as_str(table.get("revision")), as_str(table.get("subdirectory"))
+        vcs = vcs_url("git", git, revision, subdir)
+        ref = as_str(table.get("ref"))
         comment = f"requested ref {ref}" if ref else None
         return [ExternalRef(type="vcs", url=vcs, comment=comment)], f"git:{git}"
-    if url := _str(table.get("url")):
+    if url := as_str(table.get("url")):
         return [ExternalRef(type="distribution", url=url)], f"url:{url}"
-    if path := _str(table.get("path")):
+    if path := as_str(table.get("path")):
         kind = "editable" if table.get("editable") is True else "path"
         return [], f"{kind}:{path}"
     return [], None
-
-
-def _with_extra(marker: str | None, extra: str) -> str:
-    """`marker` restricted to the extra: `(m) and extra == "x"`."""
-    clause = f'extra == "{extra}"'
-    return f"({marker}) and {clause}" if marker else clause
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _entry_lines(text: str, count: int) -> list[int | None]:
-    """1-based line of each `[[package]]` entry's name (None when the file uses no headers)."""
-    lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if HEADER.match(line)]
-    if len(starts) != count:
-        return [None] * count
-    spans = zip(starts, [*starts[1:], len(lines)], strict=True)
-    return [next((i for i in range(a, b) if NAME_KEY.match(lines[i])), a) + 1 for a, b in spans]
-
-
-def _digest_lines(text: str) -> dict[str, int]:
-    """Hex digest -> the first line it appears on."""
-    found: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        for digest in DIGEST.findall(line):
-            found.setdefault(digest, number)
-    return found

@@ -9,27 +9,23 @@ The first `[[source]]` is the index (`index-url`), later ones `extra-index-url`.
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from scanner.model import Component, IndexUrl, Location, Problem, Record
+from scanner.model import IndexUrl, Location, Problem, Record
+from scanner.poetryspec import and_markers, string, with_extras
 from scanner.sources.base import (
     EntryKind,
     ScanContext,
-    SourceError,
     WalkEntry,
     project_parent,
-    requirement_records,
+    redact,
+    requirement_or_problem,
 )
 from scanner.tomllines import TomlLines
-
-CREDENTIALS = re.compile(r"(://[^/:@]*):(?!\$\{)[^/@]*@")
-"""A password in a URL; `${VAR}` placeholders are kept, literal secrets become `****`."""
 
 NAME = "Pipfile"
 NOT_CATEGORIES = frozenset({"source", "requires", "pipenv", "scripts"})
@@ -68,7 +64,7 @@ class PipfileSource:
             if isinstance(url, str) and url:
                 kind = "index-url" if nth == 0 else "extra-index-url"
                 location = Location(file=entry.rel, line=lines.locate(("source",), "url", nth=nth))
-                yield IndexUrl(url=CREDENTIALS.sub(r"\1:****@", url), kind=kind, location=location)
+                yield IndexUrl(url=redact(url), kind=kind, location=location)
         parent = project_parent(entry, ctx)
         for category, packages in data.items():
             if category in NOT_CATEGORIES or not isinstance(packages, dict):
@@ -95,25 +91,19 @@ def package_records(
     try:
         requirement = to_requirement(name, value)
         properties = entry_properties(value) if isinstance(value, dict) else ()
-        records = list(
-            requirement_records(
-                requirement,
-                parent=parent,
-                location=location,
-                origin=NAME,
-                manifest_kind=NAME,
-                group=group,
-                rel=location.file,
-            )
-        )
-    except (SourceError, ValueError) as exc:
-        reason = exc.reason.splitlines()[0] if isinstance(exc, SourceError) else str(exc)
-        yield Problem(location=location, message=f"Pipfile entry {name!r}: {reason}")
+    except ValueError as exc:
+        yield Problem(location=location, message=f"Pipfile entry {name!r}: {exc}")
         return
-    for record in records:
-        if isinstance(record, Component) and properties:
-            record = dataclasses.replace(record, properties=properties)
-        yield record
+    yield from requirement_or_problem(
+        requirement,
+        parent=parent,
+        location=location,
+        origin=NAME,
+        manifest_kind=NAME,
+        group=group,
+        properties=properties,
+        describe=lambda reason, _: f"Pipfile entry {name!r}: {reason}",
+    )
 
 
 def to_requirement(name: str, value: object) -> str:
@@ -122,15 +112,12 @@ def to_requirement(name: str, value: object) -> str:
         return name + specifier(value)
     if not isinstance(value, dict):
         raise ValueError(f"expected a version string or a table, found {value!r}")
-    extras = value.get("extras") or []
-    if not isinstance(extras, list) or not all(isinstance(e, str) for e in extras):
-        raise ValueError("`extras` must be a list of names")
-    head = f"{name}[{','.join(extras)}]" if extras else name
+    head = with_extras(name, value)
     url = direct_url(value)
     head = f"{head} @ {url}" if url else head + specifier(string(value, "version") or "*")
     markers = [string(value, "markers") or ""]
     markers += [f"{key} {value[key].strip()}" for key in MARKER_KEYS if string(value, key)]
-    joined = " and ".join(f"({m})" if " or " in m else m for m in markers if m)
+    joined = and_markers(markers)
     return f"{head} ; {joined}" if joined else head
 
 
@@ -166,13 +153,3 @@ def entry_properties(table: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     if index := string(table, "index"):
         properties.append(("aibom:pipfile:index", index))
     return tuple(properties)
-
-
-def string(table: Mapping[str, Any], key: str) -> str | None:
-    """A non-empty string value, else None (a non-string is an error in the entry)."""
-    value = table.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"`{key}` must be a string")
-    return value.strip() or None

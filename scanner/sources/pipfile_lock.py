@@ -12,24 +12,18 @@ hash goes into the component's hashes as well as into a `DeclaredDigest`.
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
-
-from packaging.markers import InvalidMarker, Marker
 
 from scanner.context import ScanContext
 from scanner.errors import SourceError
-from scanner.hashing import parse_hash
 from scanner.identity import project_ref, pypi_purl, pypi_ref
 from scanner.model import (
     Component,
     ComponentType,
-    DeclaredDigest,
     Edge,
     ExternalRef,
     Hash,
@@ -38,7 +32,8 @@ from scanner.model import (
     Problem,
     Record,
 )
-from scanner.sources.base import project_parent
+from scanner.sources.base import project_parent, redact
+from scanner.sources.lockfile import digest_records, hash_of, local_dir, normal_marker, vcs_url
 from scanner.walk import EntryKind, WalkEntry
 
 SECTIONS = (("default", None), ("develop", "group:dev"))
@@ -156,7 +151,7 @@ def package_records(
     version = pinned_version(info.get("version"))
     refs, props = reference(info, indexes)
     ref = pypi_ref(entry.name, version)
-    local = local_dir(info.get("path"), entry.location.file, ctx)
+    local = directory_path(info.get("path"), entry.location.file, ctx)
     if local is not None:
         ref = project_ref(local)
     if info.get("editable") is True:
@@ -180,10 +175,7 @@ def package_records(
             sorted({*props, ("aibom:graph", "flat-lock"), ("aibom:groups", entry.section)})
         ),
     )
-    for digest in hashes:
-        yield DeclaredDigest(
-            component=ref, algorithm=digest.alg, digest=digest.value, location=entry.location
-        )
+    yield from digest_records(ref, hashes, entry.location)
     marker, problem = marker_of(info.get("markers"))
     if problem:
         yield Problem(location=entry.location, message=f"{entry.name}: {problem}")
@@ -213,11 +205,11 @@ def hash_list(values: Any) -> tuple[tuple[Hash, ...], str | None]:
     hashes: set[Hash] = set()
     bad: str | None = None
     for value in values if isinstance(values, list) else []:
-        parsed = parse_hash(value) if isinstance(value, str) else None
-        if parsed is None:
+        digest = hash_of(value)
+        if digest is None:
             bad = bad or str(value)
             continue
-        hashes.add(Hash(alg=parsed[0], value=parsed[1]))
+        hashes.add(digest)
     return tuple(sorted(hashes)), bad
 
 
@@ -225,10 +217,7 @@ def marker_of(text: Any) -> tuple[str | None, str | None]:
     """(normalised marker, problem): an unreadable marker is kept as written."""
     if not isinstance(text, str) or not text.strip():
         return None, None
-    try:
-        return str(Marker(text)), None
-    except InvalidMarker:
-        return text, f"invalid marker {text!r}, kept as written"
+    return normal_marker(text)
 
 
 def reference(
@@ -238,12 +227,13 @@ def reference(
     for vcs in VCS_KEYS:
         url = info.get(vcs)
         if isinstance(url, str) and url:
-            url = redact(url)
-            commit = info.get("ref")
-            full = f"{vcs}+{url}" if not url.startswith(f"{vcs}+") else url
-            full += f"@{commit}" if isinstance(commit, str) and commit else ""
-            sub = info.get("subdirectory")
-            full += f"#subdirectory={sub}" if isinstance(sub, str) and sub else ""
+            commit, sub = info.get("ref"), info.get("subdirectory")
+            full = vcs_url(
+                vcs,
+                redact(url),
+                commit if isinstance(commit, str) and commit else None,
+                sub if isinstance(sub, str) and sub else None,
+            )
             return (ExternalRef(type="vcs", url=full),), [("aibom:source", vcs)]
     file = info.get("file")
     if isinstance(file, str) and file:
@@ -261,24 +251,7 @@ def reference(
     return (), []
 
 
-def local_dir(path: Any, rel: PurePosixPath, ctx: ScanContext) -> PurePosixPath | None:
+def directory_path(path: Any, rel: PurePosixPath, ctx: ScanContext) -> PurePosixPath | None:
     """A `path` entry naming a (sub-)project directory inside the scanned root."""
-    if not isinstance(path, str) or not path or posixpath.isabs(path):
-        return None
-    joined = PurePosixPath(posixpath.normpath(posixpath.join(str(rel.parent), path)))
-    if joined.parts[:1] == ("..",) or joined not in ctx.project_dirs:
-        return None
-    return joined
-
-
-def redact(url: str) -> str:
-    """`url` with a literal password replaced by `****` (`${VAR}` placeholders are kept)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    userinfo, at, host = parts.netloc.rpartition("@")
-    user, colon, password = userinfo.partition(":")
-    if not at or not colon or password.startswith("${"):
-        return url
-    return urlunsplit(parts._replace(netloc=f"{user}:****@{host}"))
+    joined = local_dir(rel, path) if isinstance(path, str) and path else None
+    return joined if joined in ctx.project_dirs else None

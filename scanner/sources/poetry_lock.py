@@ -13,22 +13,18 @@ same for every consumer; all wheel digests only for a binary-only release.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from packaging.markers import InvalidMarker, Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from scanner.context import ScanContext
 from scanner.errors import SourceError
-from scanner.hashing import parse_hash
 from scanner.identity import is_project_ref, project_ref, pypi_purl, pypi_ref
 from scanner.model import (
     Component,
@@ -42,10 +38,18 @@ from scanner.model import (
     Problem,
     Record,
 )
+from scanner.poetryspec import and_markers
+from scanner.sources.base import redact
+from scanner.sources.lockfile import (
+    entry_lines,
+    hash_of,
+    load_toml,
+    local_dir,
+    normal_marker,
+    vcs_url,
+)
 from scanner.walk import EntryKind, WalkEntry
 
-PACKAGE_HEADER = re.compile(r"^\s*\[\[\s*package\s*\]\]\s*(#.*)?$")
-NAME_LINE = re.compile(r"^\s*name\s*=")
 REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 HEX = re.compile(r"^[0-9a-f]{64}$")
 KNOWN_MAJORS = ("1", "2")
@@ -76,7 +80,7 @@ class PoetryLockSource:
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """Components, digests and sources of every package, then the dependency edges."""
         rel = entry.rel
-        data = ctx.toml(rel)
+        text, data = load_toml(rel, ctx)
         packages, metadata = lock_tables(rel, data)
         version = str(metadata.get("lock-version", ""))
         if version.split(".")[0] not in KNOWN_MAJORS:
@@ -85,10 +89,10 @@ class PoetryLockSource:
                 message=f"lock-version {version or '(none)'} is not one this reader knows; "
                 "read as lock-version 2",
             )
-        lines = package_lines(ctx.read_text(rel), len(packages))
+        lines = entry_lines(text, "package", len(packages))
         locked: list[Locked] = []
         for index, table in enumerate(packages):
-            location = Location(file=rel, line=lines[index] if lines else None)
+            location = Location(file=rel, line=lines[index])
             item = read_package(table, location, rel, ctx)
             if isinstance(item, Problem):
                 yield item
@@ -121,25 +125,6 @@ def lock_tables(rel: PurePosixPath, data: dict[str, Any]) -> tuple[list[Any], di
     return packages, metadata
 
 
-def package_lines(text: str, count: int) -> list[int]:
-    """1-based line of each package's `name =` (else its header), in file order.
-
-    Empty when the headers found do not match the parsed packages one for one.
-    """
-    found: list[int] = []
-    want_name = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if PACKAGE_HEADER.match(line):
-            found.append(number)
-            want_name = True
-        elif want_name and line.lstrip().startswith("["):
-            want_name = False
-        elif want_name and NAME_LINE.match(line):
-            found[-1] = number
-            want_name = False
-    return found if len(found) == count else []
-
-
 def read_package(
     table: Any, location: Location, rel: PurePosixPath, ctx: ScanContext
 ) -> Locked | Problem:
@@ -149,22 +134,18 @@ def read_package(
     name, version = table.get("name"), table.get("version")
     if not isinstance(name, str) or not name or not isinstance(version, str) or not version:
         return Problem(location=location, message="a package without a name or version; skipped")
-    local = local_dir(table.get("source"), rel, ctx)
+    local = directory_source(table.get("source"), rel, ctx)
     ref = project_ref(local) if local is not None else pypi_ref(name, version)
     return Locked(table=table, name=name, version=version, ref=ref, location=location)
 
 
-def local_dir(source: Any, rel: PurePosixPath, ctx: ScanContext) -> PurePosixPath | None:
+def directory_source(source: Any, rel: PurePosixPath, ctx: ScanContext) -> PurePosixPath | None:
     """A `directory` source inside the scanned root is a (sub-)project of it."""
     if not isinstance(source, dict) or source.get("type") != "directory":
         return None
     url = source.get("url")
-    if not isinstance(url, str) or posixpath.isabs(url):
-        return None
-    joined = PurePosixPath(posixpath.normpath(posixpath.join(str(rel.parent), url)))
-    if joined.parts[:1] == ("..",) or joined not in ctx.project_dirs:
-        return None
-    return joined
+    joined = local_dir(rel, url) if isinstance(url, str) else None
+    return joined if joined in ctx.project_dirs else None
 
 
 def package_records(
@@ -220,10 +201,10 @@ def file_hash(item: Any) -> tuple[str | None, Hash] | None:
     if not isinstance(text, str):
         return None
     text = text.strip().lower()
-    parsed = parse_hash(f"sha256:{text}" if HEX.match(text) else text)
-    if parsed is None:
+    digest = hash_of(f"sha256:{text}" if HEX.match(text) else text)
+    if digest is None:
         return None
-    return (name if isinstance(name, str) else None), Hash(alg=parsed[0], value=parsed[1])
+    return (name if isinstance(name, str) else None), digest
 
 
 def component_hashes(digests: list[tuple[str | None, Hash]]) -> tuple[Hash, ...]:
@@ -244,9 +225,9 @@ def source_info(source: Any) -> tuple[tuple[ExternalRef, ...], list[tuple[str, s
         return (), props, ""
     if kind == "git":
         commit = source.get("resolved_reference") or source.get("reference")
-        full = f"git+{url}" + (f"@{commit}" if commit else "")
         sub = source.get("subdirectory")
-        full += f"#subdirectory={sub}" if isinstance(sub, str) and sub else ""
+        subdirectory = sub if isinstance(sub, str) and sub else None
+        full = vcs_url("git", url, str(commit) if commit else None, subdirectory)
         return (ExternalRef(type="vcs", url=full),), props, url
     if kind == "url":
         return (ExternalRef(type="distribution", url=url),), props, url
@@ -350,14 +331,8 @@ def choose(candidates: list[Locked], constraint: str) -> list[Locked]:
 
 def join_markers(parts: list[str]) -> tuple[str | None, str | None]:
     """(marker, problem): the parts AND-ed into one marker; an invalid one is kept as written."""
-    parts = [p for p in parts if p]
-    if not parts:
-        return None, None
-    text = " and ".join(f"({p})" if " or " in p and len(parts) > 1 else p for p in parts)
-    try:
-        return str(Marker(text)), None
-    except InvalidMarker:
-        return text, f"invalid marker {text!r}, kept as written"
+    text = and_markers(parts)
+    return normal_marker(text) if text else (None, None)
 
 
 def poetry_ranges(constraint: str) -> list[list[tuple[str, str]]]:
@@ -417,16 +392,3 @@ def python_marker(constraint: str) -> str | None:
     if len(branches) > 1:
         branches = [f"({b})" if " and " in b else b for b in branches]
     return " or ".join(branches) or None
-
-
-def redact(url: str) -> str:
-    """`url` with a literal password replaced by `****` (`${VAR}` placeholders are kept)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    userinfo, at, host = parts.netloc.rpartition("@")
-    user, colon, password = userinfo.partition(":")
-    if not at or not colon or password.startswith("${"):
-        return url
-    return urlunsplit(parts._replace(netloc=f"{user}:****@{host}"))

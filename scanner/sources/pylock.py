@@ -16,40 +16,45 @@ marker keeps only its environment part.
 
 from __future__ import annotations
 
-import posixpath
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from packaging.markers import InvalidMarker, Marker
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from scanner.context import ScanContext
 from scanner.errors import SourceError
-from scanner.hashing import parse_hash
 from scanner.identity import project_dir, project_ref, pypi_purl, pypi_ref
 from scanner.model import (
     Component,
     ComponentType,
-    DeclaredDigest,
     Edge,
     ExternalRef,
-    Hash,
     IndexUrl,
     Location,
     Problem,
     Record,
 )
 from scanner.sources.base import project_parent
+from scanner.sources.lockfile import (
+    Artifact,
+    admitted,
+    as_list,
+    as_str,
+    chosen,
+    dependency,
+    digest_records,
+    entry_lines,
+    hash_of,
+    load_toml,
+    local_dir,
+    vcs_url,
+)
 from scanner.walk import EntryKind, WalkEntry
 
 FILE_NAME = re.compile(r"^pylock\.([^.]+\.)?toml$")
-HEADER = re.compile(r"^\s*\[\[\s*packages\s*\]\]\s*(#.*)?$")
-NAME_KEY = re.compile(r"^\s*name\s*=")
 LOCK_VARIABLES = frozenset({"extras", "dependency_groups"})
 Residual = bool | str
 
@@ -66,11 +71,7 @@ class PylockSource:
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """Components for every package; graph edges; the project's inferred edges."""
-        text = ctx.read_text(entry.rel)
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise SourceError(entry.rel, f"invalid TOML: {exc}") from exc
+        text, data = load_toml(entry.rel, ctx)
         version = data.get("lock-version")
         if not isinstance(version, str):
             raise SourceError(entry.rel, "not a PEP 751 lock: no `lock-version` string")
@@ -79,7 +80,7 @@ class PylockSource:
         tables = data.get("packages")
         if not isinstance(tables, list):
             raise SourceError(entry.rel, "not a PEP 751 lock: no `[[packages]]` array")
-        lines = _entry_lines(text, len(tables))
+        lines = entry_lines(text, "packages", len(tables))
         packages: list[Package] = []
         for index, table in enumerate(tables):
             location = Location(file=entry.rel, line=lines[index])
@@ -111,19 +112,18 @@ def read_package(table: Any, location: Location, ctx: ScanContext) -> Package | 
     if not isinstance(table, dict) or not isinstance(table.get("name"), str):
         return Problem(location=location, message="package entry without a name; skipped")
     name: str = table["name"]
-    version = _str(table.get("version"))
+    version = as_str(table.get("version"))
     directory = table.get("directory")
     project_dir = None
     if isinstance(directory, dict) and isinstance(directory.get("path"), str):
-        lock_dir = str(location.file.parent)
-        joined = posixpath.normpath(posixpath.join(lock_dir, directory["path"]))
-        if joined == lock_dir or PurePosixPath(joined) in ctx.project_dirs:
+        joined = local_dir(location.file, directory["path"])
+        if joined == location.file.parent or joined in ctx.project_dirs:
             project_dir = joined
     local = any(isinstance(table.get(k), dict) for k in ("vcs", "directory", "archive"))
     problems = []
     if version is None and not local:
         problems.append(f"package {name!r} has no version; recorded without one")
-    if (marker := _str(table.get("marker"))) and (error := _marker_error(marker)):
+    if (marker := as_str(table.get("marker"))) and (error := _marker_error(marker)):
         problems.append(f"package {name!r}: invalid marker {marker!r}: {error}")
     return Package(
         table=table, name=name, version=version, location=location,
@@ -144,12 +144,12 @@ class Graph:
         self.project = own[0].ref if own else parent
         self.refs = {p.ref: p for p in packages}
         self.problems: list[Problem] = []
-        defaults = {str(g) for g in _list(data.get("default-groups"))}
+        defaults = {str(g) for g in as_list(data.get("default-groups"))}
         self.choices: list[tuple[set[str], set[str], str | None]] = [(set(), defaults, None)]
-        self.choices += [({str(e)}, defaults, f"extra:{e}") for e in _list(data.get("extras"))]
+        self.choices += [({str(e)}, defaults, f"extra:{e}") for e in as_list(data.get("extras"))]
         self.choices += [
             (set(), {*defaults, str(g)}, f"group:{g}")
-            for g in _list(data.get("dependency-groups"))
+            for g in as_list(data.get("dependency-groups"))
             if str(g) not in defaults
         ]
 
@@ -169,7 +169,7 @@ class Graph:
         for pkg in self.packages:
             flag = ("inferred" if has_graph else "unknown") if pkg.ref in direct else None
             yield from _component(pkg, flag)
-            index = _str(pkg.table.get("index"))
+            index = as_str(pkg.table.get("index"))
             if index and index not in seen_indexes:
                 seen_indexes.add(index)
                 yield IndexUrl(url=index, kind="index", location=pkg.location)
@@ -186,18 +186,13 @@ class Graph:
                     marker = env if isinstance(env, str) else None
                     yield Edge(parent=pkg.ref, child=target.ref, marker=marker)
             return
-        for text in _list(_pdm_dependencies(pkg.table)):
-            try:
-                req = Requirement(str(text))
-            except InvalidRequirement as exc:
-                self.problem(pkg, f"{pkg.name}: invalid dependency {text!r}: {exc}; skipped")
+        for text in as_list(_pdm_dependencies(pkg.table)):
+            req = dependency(pkg.name, text)
+            if isinstance(req, str):
+                self.problem(pkg, req)
                 continue
             candidates = self.by_name.get(canonicalize_name(req.name), [])
-            admitted = [
-                c for c in candidates
-                if c.version and req.specifier.contains(c.version, prereleases=True)
-            ] or candidates  # fmt: skip
-            for target in admitted:
+            for target in admitted(candidates, req.specifier):
                 marker = str(req.marker) if req.marker else None
                 extras = tuple(sorted(req.extras))
                 yield Edge(parent=pkg.ref, child=target.ref, marker=marker, extras=extras)
@@ -245,16 +240,6 @@ class Graph:
         self.problems.append(Problem(location=pkg.location, message=message))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Artifact:
-    """An archive, sdist or wheel the lock names, with its digests."""
-
-    kind: str
-    name: str
-    url: str | None
-    hashes: tuple[Hash, ...]
-
-
 def _component(pkg: Package, direct: str | None) -> Iterator[Record]:
     """The component (project components stay plain) and a digest per artifact."""
     if pkg.is_project:
@@ -264,68 +249,57 @@ def _component(pkg: Package, direct: str | None) -> Iterator[Record]:
         )  # fmt: skip
         return
     artifacts = _artifacts(pkg.table)
-    chosen = _chosen(artifacts)
+    choice = chosen(artifacts)
     props = [("aibom:lock-marker", pkg.marker)] if pkg.marker else []
     props += [("aibom:direct", direct)] if direct else []
-    for identity in _list(pkg.table.get("attestation-identities")):
+    for identity in as_list(pkg.table.get("attestation-identities")):
         if isinstance(identity, dict):
             text = ", ".join(f"{k}={v}" for k, v in sorted(identity.items()))
             props.append(("aibom:attestation-identity", text))
     refs = [_vcs_ref(vcs)] if isinstance(vcs := pkg.table.get("vcs"), dict) else []
-    url = next((a.url for a in artifacts if a.kind != "wheel" and a.url), None)
-    if url := url or (chosen.url if chosen else None):
+    url = next((a.url for a in artifacts if a.is_sdist and a.url), None)
+    if url := url or (choice.url if choice else None):
         refs.append(ExternalRef(type="distribution", url=url))
     yield Component(
         bom_ref=pkg.ref, type=ComponentType.LIBRARY, name=pkg.name, version=pkg.version,
-        purl=pypi_purl(pkg.name, pkg.version), hashes=chosen.hashes if chosen else (),
+        purl=pypi_purl(pkg.name, pkg.version), hashes=choice.hashes if choice else (),
         locations=(pkg.location,), origin="pylock", external_refs=tuple(refs),
         properties=tuple(props),
     )  # fmt: skip
-    for artifact in artifacts:
-        for digest in artifact.hashes:
-            yield DeclaredDigest(
-                component=pkg.ref, algorithm=digest.alg, digest=digest.value,
-                location=pkg.location,
-            )  # fmt: skip
+    hashes = (digest for artifact in artifacts for digest in artifact.hashes)
+    yield from digest_records(pkg.ref, hashes, pkg.location)
 
 
 def _artifacts(table: dict[str, Any]) -> list[Artifact]:
-    """The archive, sdist and wheels, as recorded."""
+    """The archive, sdist and wheels, as recorded; the archive or sdist is `is_sdist`."""
     found = []
     items = [("archive", table.get("archive")), ("sdist", table.get("sdist"))]
-    items += [("wheel", w) for w in _list(table.get("wheels"))]
+    items += [("wheel", w) for w in as_list(table.get("wheels"))]
     for kind, item in items:
         if not isinstance(item, dict):
             continue
-        url = _str(item.get("url"))
-        where = url or _str(item.get("path")) or ""
-        name = _str(item.get("name")) or where.rsplit("/", 1)[-1]
+        url = as_str(item.get("url"))
+        where = url or as_str(item.get("path")) or ""
         raw = item.get("hashes")
         pairs = sorted(raw.items()) if isinstance(raw, dict) else []
-        parsed = [p for alg, value in pairs if (p := parse_hash(f"{alg}:{value}"))]
-        hashes = tuple(Hash(alg=alg, value=value) for alg, value in parsed)
-        found.append(Artifact(kind=kind, name=name, url=url, hashes=hashes))
+        hashes = tuple(h for alg, value in pairs if (h := hash_of(f"{alg}:{value}")))
+        found.append(
+            Artifact(
+                name=as_str(item.get("name")) or where.rsplit("/", 1)[-1],
+                url=url,
+                hashes=hashes,
+                is_sdist=kind != "wheel",
+            )
+        )
     return found
-
-
-def _chosen(artifacts: list[Artifact]) -> Artifact | None:
-    """The artifact whose digests are the component's: archive or sdist, else one wheel."""
-    hashed = [a for a in artifacts if a.hashes]
-    for artifact in hashed:
-        if artifact.kind != "wheel":
-            return artifact
-    if len(hashed) == 1:
-        return hashed[0]
-    universal = [a for a in hashed if a.name.endswith("-none-any.whl")]
-    return universal[0] if len(universal) == 1 else None
 
 
 def _vcs_ref(vcs: dict[str, Any]) -> ExternalRef:
     """`<type>+<url>@<commit-id>`, with the requested revision as a comment."""
-    commit, subdir = _str(vcs.get("commit-id")), _str(vcs.get("subdirectory"))
-    text = f"{vcs.get('type', 'git')}+{_str(vcs.get('url')) or _str(vcs.get('path')) or ''}"
-    text += (f"@{commit}" if commit else "") + (f"#subdirectory={subdir}" if subdir else "")
-    requested = _str(vcs.get("requested-revision"))
+    commit, subdir = as_str(vcs.get("commit-id")), as_str(vcs.get("subdirectory"))
+    url = as_str(vcs.get("url")) or as_str(vcs.get("path")) or ""
+    text = vcs_url(str(vcs.get("type", "git")), url, commit, subdir)
+    requested = as_str(vcs.get("requested-revision"))
     return ExternalRef(type="vcs", url=text, comment=requested and f"requested {requested}")
 
 
@@ -397,21 +371,3 @@ def _pdm_dependencies(table: dict[str, Any]) -> Any:
     tool = table.get("tool")
     pdm = tool.get("pdm") if isinstance(tool, dict) else None
     return pdm.get("dependencies") if isinstance(pdm, dict) else None
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _entry_lines(text: str, count: int) -> list[int | None]:
-    """1-based line of each `[[packages]]` entry's name (None when the file uses no headers)."""
-    lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if HEADER.match(line)]
-    if len(starts) != count:
-        return [None] * count
-    spans = zip(starts, [*starts[1:], len(lines)], strict=True)
-    return [next((i for i in range(a, b) if NAME_KEY.match(lines[i])), a) + 1 for a, b in spans]

@@ -44,14 +44,11 @@ from scanner.poetryspec import (
 from scanner.sources.base import (
     EntryKind,
     ScanContext,
-    SourceError,
     WalkEntry,
-    requirement_records,
+    redact,
+    requirement_or_problem,
 )
 from scanner.tomllines import TomlLines
-
-CREDENTIALS = re.compile(r"(://[^/:@]*):(?!\$\{)[^/@]*@")
-"""A password in a URL; `${VAR}` placeholders are kept, literal secrets become `****`."""
 
 NAME = "pyproject"
 Table = dict[str, Any]
@@ -248,25 +245,16 @@ def requirement(
     properties: tuple[tuple[str, str], ...] = (),
 ) -> Iterator[Record]:
     """Records for one requirement (one edge per group); a bad one becomes a Problem."""
-    location = doc.at(line)
-    try:
-        records = list(
-            requirement_records(
-                spec,
-                parent=doc.parent,
-                location=location,
-                origin=NAME,
-                manifest_kind=NAME,
-                group=groups[0],
-                rel=doc.rel,
-            )
-        )
-    except SourceError as exc:
-        yield Problem(location=location, message=f"{exc.reason.splitlines()[0]} in {spec!r}")
-        return
+    records = requirement_or_problem(
+        spec,
+        parent=doc.parent,
+        location=doc.at(line),
+        origin=NAME,
+        manifest_kind=NAME,
+        group=groups[0],
+        properties=properties,
+    )
     for record in records:
-        if isinstance(record, Component) and properties:
-            record = dataclasses.replace(record, properties=properties)
         yield record
         if isinstance(record, Edge):
             yield from (dataclasses.replace(record, group=g) for g in groups[1:])
@@ -361,7 +349,7 @@ def uv_source(doc: Doc, name: str, item: object) -> Iterator[Record]:
         purl=pypi_purl(name),
         locations=(doc.at(line),),
         origin=NAME,
-        external_refs=(ExternalRef(type=kind, url=url or ""),),
+        external_refs=(ExternalRef(type=kind, url=redact(url or "")),),
     )
 
 
@@ -409,7 +397,7 @@ def poetry_table(
 
 def index_url(doc: Doc, url: str, kind: str, line: int | None) -> IndexUrl:
     """An index URL observation, with any literal password in the URL masked."""
-    return IndexUrl(url=CREDENTIALS.sub(r"\1:****@", url), kind=kind, location=doc.at(line))
+    return IndexUrl(url=redact(url), kind=kind, location=doc.at(line))
 
 
 def text(data: Table, key: str) -> str | None:

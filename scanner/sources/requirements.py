@@ -43,11 +43,10 @@ from scanner.reqfile import (
     parse_hashes,
     parse_link,
     parse_options,
-    redact,
     split_args,
     via_annotations,
 )
-from scanner.sources.base import exact_version, project_parent, requirement_records
+from scanner.sources.base import exact_version, project_parent, redact, requirement_records
 from scanner.walk import EntryKind, WalkEntry
 
 INDEX_OPTIONS = ("index-url", "extra-index-url", "find-links", "trusted-host")
@@ -209,7 +208,7 @@ class Reader:
         entry = Entry(text=text, location=location, kind=kind, constraint=constraint)
         if editable or is_link(text):
             try:
-                link = parse_link(text, base=self.cwd, editable=editable, ctx=self.ctx)
+                link = parse_link(redact(text), base=self.cwd, editable=editable, ctx=self.ctx)
             except BadLine:
                 raise
             except ValueError as exc:  # urllib's own complaints, e.g. a bad IPv6 host
@@ -309,18 +308,15 @@ def entry_records(entry: Entry, parent: str, origin: str, *, pinned: bool) -> It
                 location=entry.location,
                 origin=origin,
                 manifest_kind=entry.kind,
-                rel=entry.location.file,
             )
         )
     for record in records:
         if isinstance(record, Component):
-            refs = tuple(dataclasses.replace(r, url=redact(r.url)) for r in record.external_refs)
-            yield dataclasses.replace(record, hashes=entry.hashes, external_refs=refs)
+            yield dataclasses.replace(record, hashes=entry.hashes)
             yield from digests(record.bom_ref, entry)
         elif isinstance(record, DeclaredRequirement):
-            url = redact(record.url) if record.url else None
             pinned = pinned or record.pinned or bool(entry.hashes)
-            yield dataclasses.replace(record, url=url, pinned=pinned)
+            yield dataclasses.replace(record, pinned=pinned)
         else:
             yield record
 

@@ -26,7 +26,7 @@ from scanner.model import (
     Problem,
     Record,
 )
-from scanner.sources.base import requirement_records
+from scanner.sources.base import naming_requirement, requirement_or_problem
 from scanner.walk import EntryKind, WalkEntry
 
 SECTION = re.compile(r"^\s*\[([^\]]+)\]")
@@ -243,16 +243,12 @@ class Reader:
 
     def one(self, item: str, location: Location, group: str | None) -> Iterator[Record]:
         """Records of one requirement string, or a Problem if it is not PEP 508."""
-        try:
-            yield from requirement_records(
-                item,
-                parent=project_ref(self.rel.parent),
-                location=location,
-                origin=self.origin,
-                manifest_kind="setup.cfg",
-                group=group,
-                rel=location.file,
-            )
-        except SourceError as exc:
-            reason = exc.reason.splitlines()[0].replace(":", f" {item!r}:", 1)
-            yield Problem(location=location, message=reason)
+        yield from requirement_or_problem(
+            item,
+            parent=project_ref(self.rel.parent),
+            location=location,
+            origin=self.origin,
+            manifest_kind="setup.cfg",
+            group=group,
+            describe=naming_requirement,
+        )

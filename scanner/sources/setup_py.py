@@ -17,7 +17,7 @@ from scanner.context import ScanContext
 from scanner.errors import SourceError
 from scanner.identity import project_ref
 from scanner.model import Component, ComponentType, LicenseEvidence, Location, Problem, Record
-from scanner.sources.base import requirement_records
+from scanner.sources.base import naming_requirement, requirement_or_problem
 from scanner.walk import EntryKind, WalkEntry
 
 SETUP_MODULES = ("setuptools", "distutils.core")
@@ -222,19 +222,15 @@ class CallReader:
         """Records of one requirement string, or a Problem when it is not PEP 508."""
         if text.startswith("#"):
             return
-        try:
-            yield from requirement_records(
-                text,
-                parent=parent,
-                location=self.at(line),
-                origin=self.origin,
-                manifest_kind="setup.py",
-                group=group,
-                rel=self.entry.rel,
-            )
-        except SourceError as exc:
-            reason = exc.reason.splitlines()[0].replace(":", f" {text!r}:", 1)
-            yield Problem(location=self.at(line), message=reason)
+        yield from requirement_or_problem(
+            text,
+            parent=parent,
+            location=self.at(line),
+            origin=self.origin,
+            manifest_kind="setup.py",
+            group=group,
+            describe=naming_requirement,
+        )
 
     def project(
         self,

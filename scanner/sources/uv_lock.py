@@ -15,9 +15,6 @@ reported as a `DeclaredDigest`, so no recorded digest is lost.
 
 from __future__ import annotations
 
-import posixpath
-import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -28,28 +25,37 @@ from packaging.utils import canonicalize_name
 
 from scanner.context import ScanContext
 from scanner.errors import SourceError
-from scanner.hashing import parse_hash
 from scanner.identity import project_ref, pypi_purl, pypi_ref
 from scanner.model import (
     Component,
     ComponentType,
-    DeclaredDigest,
     Edge,
     ExternalRef,
-    Hash,
     IndexUrl,
     Location,
     Problem,
     Record,
+)
+from scanner.sources.lockfile import (
+    Artifact,
+    admitted,
+    as_list,
+    as_str,
+    chosen,
+    digest_lines,
+    digest_records,
+    entry_lines,
+    hash_of,
+    load_toml,
+    local_dir,
+    vcs_url,
+    with_extra,
 )
 from scanner.walk import EntryKind, WalkEntry
 
 KNOWN_VERSION = 1
 LOCAL_KINDS = frozenset({"editable", "virtual", "directory", "path"})
 PROJECT_KINDS = frozenset({"editable", "virtual", "directory"})
-HEADER = re.compile(r"^\s*\[\[\s*package\s*\]\]\s*(#.*)?$")
-NAME_KEY = re.compile(r"^\s*name\s*=")
-DIGEST = re.compile(r"\b[0-9a-f]{32,128}\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +70,7 @@ class UvLockSource:
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """Components for every locked package, edges for every dependency reference."""
-        text = ctx.read_text(entry.rel)
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise SourceError(entry.rel, f"invalid TOML: {exc}") from exc
+        text, data = load_toml(entry.rel, ctx)
         yield from Lock(rel=entry.rel, ctx=ctx, text=text).read(data)
 
 
@@ -115,7 +117,7 @@ class Lock:
         if not isinstance(tables, list):
             raise SourceError(self.rel, "`package` is not an array of tables")
         members = _manifest_members(data)
-        lines = _entry_lines(self.text, len(tables))
+        lines = entry_lines(self.text, "package", len(tables))
         packages = [
             pkg
             for index, table in enumerate(tables)
@@ -125,7 +127,7 @@ class Lock:
             self.by_name.setdefault(canonicalize_name(pkg.name), []).append(pkg)
         yield from self.problems
         self.problems.clear()
-        digests = _digest_lines(self.text)
+        digests = digest_lines(self.text)
         seen_indexes: set[str] = set()
         for pkg in packages:
             yield from self.components(pkg, digests, seen_indexes)
@@ -144,9 +146,10 @@ class Lock:
             self.problems.append(self.problem(line, "package entry without a name; skipped"))
             return None
         name: str = table["name"]
-        version = _str(table.get("version"))
+        version = as_str(table.get("version"))
         kind, source = _source(table.get("source"))
-        directory = self.local_dir(kind, source)
+        local = kind in PROJECT_KINDS and isinstance(source, str)
+        directory = local_dir(self.rel, source) if local else None
         is_project = directory is not None and (
             canonicalize_name(name) in members
             or directory == self.lock_dir
@@ -162,15 +165,6 @@ class Lock:
             location=location, is_project=is_project,
         )  # fmt: skip
 
-    def local_dir(self, kind: str, source: Any) -> PurePosixPath | None:
-        """Directory (relative to the scan root) of a local source inside the root."""
-        if kind not in PROJECT_KINDS or not isinstance(source, str):
-            return None
-        joined = posixpath.normpath(posixpath.join(str(self.lock_dir), source))
-        if joined == ".." or joined.startswith("../") or posixpath.isabs(joined):
-            return None
-        return PurePosixPath(joined)
-
     def components(
         self, pkg: Package, digests: dict[str, int], seen_indexes: set[str]
     ) -> Iterator[Record]:
@@ -182,26 +176,21 @@ class Lock:
             )  # fmt: skip
             return
         artifacts = _artifacts(pkg.table)
-        chosen = _chosen(artifacts)
+        choice = chosen(artifacts)
         refs: list[ExternalRef] = []
         source_url = pkg.source if pkg.kind == "url" and isinstance(pkg.source, str) else None
-        if url := source_url or (chosen.url if chosen else None):
+        if url := source_url or (choice.url if choice else None):
             refs.append(ExternalRef(type="distribution", url=url))
         if pkg.kind == "git" and isinstance(pkg.source, str):
             refs.append(_vcs_ref(pkg.source))
         yield Component(
             bom_ref=pkg.ref, type=ComponentType.LIBRARY, name=pkg.name, version=pkg.version,
-            purl=pypi_purl(pkg.name, pkg.version), hashes=chosen.hashes if chosen else (),
+            purl=pypi_purl(pkg.name, pkg.version), hashes=choice.hashes if choice else (),
             locations=(pkg.location,), origin=self.origin, external_refs=tuple(refs),
             properties=(("aibom:source", f"{pkg.kind}:{pkg.source}"),) if pkg.kind else (),
         )  # fmt: skip
-        for artifact in artifacts:
-            for digest in artifact.hashes:
-                line = digests.get(digest.value, pkg.location.line)
-                yield DeclaredDigest(
-                    component=pkg.ref, algorithm=digest.alg, digest=digest.value,
-                    location=Location(file=self.rel, line=line),
-                )  # fmt: skip
+        hashes = (digest for artifact in artifacts for digest in artifact.hashes)
+        yield from digest_records(pkg.ref, hashes, pkg.location, digests)
         index = pkg.source if pkg.kind == "registry" and isinstance(pkg.source, str) else None
         if index and index not in seen_indexes:
             seen_indexes.add(index)
@@ -210,19 +199,19 @@ class Lock:
     def edges(self, pkg: Package) -> Iterator[Edge]:
         """Edges for the package's dependencies, extras and (for projects) dev groups."""
         for dep in _deps(pkg.table.get("dependencies")):
-            yield from self.resolve(pkg, dep, marker=_str(dep.get("marker")), group=None)
+            yield from self.resolve(pkg, dep, marker=as_str(dep.get("marker")), group=None)
         for extra, deps in _groups(pkg.table.get("optional-dependencies")):
             for dep in deps:
-                marker = _str(dep.get("marker"))
+                marker = as_str(dep.get("marker"))
                 if pkg.is_project:
                     yield from self.resolve(pkg, dep, marker=marker, group=f"extra:{extra}")
                 else:
-                    marker = _with_extra(marker, extra)
+                    marker = with_extra(marker, extra)
                     yield from self.resolve(pkg, dep, marker=marker, group=None)
         if pkg.is_project:
             for group, deps in _groups(pkg.table.get("dev-dependencies")):
                 for dep in deps:
-                    marker = _str(dep.get("marker"))
+                    marker = as_str(dep.get("marker"))
                     yield from self.resolve(pkg, dep, marker=marker, group=f"group:{group}")
 
     def resolve(
@@ -239,7 +228,7 @@ class Lock:
                     " (truncated or hand-edited lock?)",
                 )
             )
-        extras = tuple(sorted(e for e in _list(dep.get("extra")) if isinstance(e, str)))
+        extras = tuple(sorted(e for e in as_list(dep.get("extra")) if isinstance(e, str)))
         for target in targets:
             if target.ref != pkg.ref:
                 yield Edge(
@@ -284,54 +273,36 @@ class Lock:
                 self.problem(None, f"[manifest] requires {name!r}, which the lock does not list")
             )
         try:
-            spec = SpecifierSet(_str(req.get("specifier")) or "")
+            spec = SpecifierSet(as_str(req.get("specifier")) or "")
         except InvalidSpecifier:
             spec = SpecifierSet()
-        matching = [c for c in candidates if c.version and spec.contains(c.version, True)]
-        extras = tuple(sorted(e for e in _list(req.get("extras")) if isinstance(e, str)))
-        for target in matching or candidates:
+        extras = tuple(sorted(e for e in as_list(req.get("extras")) if isinstance(e, str)))
+        for target in admitted(candidates, spec):
             yield Edge(
-                parent=parent, child=target.ref, marker=_str(req.get("marker")), extras=extras,
+                parent=parent, child=target.ref, marker=as_str(req.get("marker")), extras=extras,
                 group=group,
             )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Artifact:
-    """An sdist or wheel named by the lock: its URL (if any), file name and digests."""
-
-    url: str | None
-    filename: str
-    is_sdist: bool
-    hashes: tuple[Hash, ...]
 
 
 def _artifacts(table: dict[str, Any]) -> list[Artifact]:
     """The sdist (first) and wheels of a package, as recorded."""
     found: list[Artifact] = []
-    raw = [(table.get("sdist"), True), *((w, False) for w in _list(table.get("wheels")))]
+    raw = [(table.get("sdist"), True), *((w, False) for w in as_list(table.get("wheels")))]
     for item, is_sdist in raw:
         if not isinstance(item, dict):
             continue
-        url = _str(item.get("url"))
-        where = url or _str(item.get("path")) or _str(item.get("filename")) or ""
-        parsed = parse_hash(_str(item.get("hash")) or "")
-        hashes = (Hash(alg=parsed[0], value=parsed[1]),) if parsed else ()
-        filename = where.rsplit("/", 1)[-1].split("#", 1)[0]
-        found.append(Artifact(url=url, filename=filename, is_sdist=is_sdist, hashes=hashes))
+        url = as_str(item.get("url"))
+        where = url or as_str(item.get("path")) or as_str(item.get("filename")) or ""
+        digest = hash_of(item.get("hash"))
+        found.append(
+            Artifact(
+                name=where.rsplit("/", 1)[-1].split("#", 1)[0],
+                url=url,
+                hashes=(digest,) if digest else (),
+                is_sdist=is_sdist,
+            )
+        )
     return found
-
-
-def _chosen(artifacts: list[Artifact]) -> Artifact | None:
-    """The artifact whose digest is the component's: sdist, else the one universal wheel."""
-    hashed = [a for a in artifacts if a.hashes]
-    for artifact in hashed:
-        if artifact.is_sdist:
-            return artifact
-    if len(hashed) == 1:
-        return hashed[0]
-    universal = [a for a in hashed if a.filename.endswith("-none-any.whl")]
-    return universal[0] if len(universal) == 1 else None
 
 
 def _source(value: Any) -> tuple[str, Any]:
@@ -348,57 +319,22 @@ def _vcs_ref(source: str) -> ExternalRef:
     repo, _, query = base.partition("?")
     params = dict(p.partition("=")[::2] for p in query.split("&") if p)
     subdir = params.pop("subdirectory", None)
-    url = f"git+{repo}" + (f"@{commit}" if commit else "")
-    if subdir:
-        url += f"#subdirectory={subdir}"
+    url = vcs_url("git", repo, commit, subdir)
     requested = ", ".join(f"{k} {v}" for k, v in sorted(params.items()))
     return ExternalRef(type="vcs", url=url, comment=f"requested {requested}" if requested else None)
-
-
-def _with_extra(marker: str | None, extra: str) -> str:
-    """`marker` restricted to the extra: `(m) and extra == "x"`."""
-    clause = f'extra == "{extra}"'
-    return f"({marker}) and {clause}" if marker else clause
 
 
 def _manifest_members(data: dict[str, Any]) -> set[str]:
     manifest = data.get("manifest")
     members = manifest.get("members") if isinstance(manifest, dict) else None
-    return {str(canonicalize_name(m)) for m in _list(members) if isinstance(m, str)}
+    return {str(canonicalize_name(m)) for m in as_list(members) if isinstance(m, str)}
 
 
 def _deps(value: Any) -> list[dict[str, Any]]:
-    return [d for d in _list(value) if isinstance(d, dict)]
+    return [d for d in as_list(value) if isinstance(d, dict)]
 
 
 def _groups(value: Any) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     if isinstance(value, dict):
         for name in sorted(value):
             yield str(name), _deps(value[name])
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _entry_lines(text: str, count: int) -> list[int | None]:
-    """1-based line of each `[[package]]` entry's name (None when the file uses no headers)."""
-    lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if HEADER.match(line)]
-    if len(starts) != count:
-        return [None] * count
-    spans = zip(starts, [*starts[1:], len(lines)], strict=True)
-    return [next((i for i in range(a, b) if NAME_KEY.match(lines[i])), a) + 1 for a, b in spans]
-
-
-def _digest_lines(text: str) -> dict[str, int]:
-    """Hex digest -> the first line it appears on."""
-    found: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        for digest in DIGEST.findall(line):
-            found.setdefault(digest, number)
-    return found

@@ -4,13 +4,16 @@ import pytest
 
 from scanner.poetryspec import (
     PoetrySpecError,
+    and_markers,
     direct_url,
     entries,
     extras_by_dependency,
     python_marker,
     source_kind,
+    string,
     to_requirement,
     to_specifier,
+    with_extras,
 )
 
 # Expected values are poetry-core 2.5.0's `parse_constraint(...)` output for each input.
@@ -133,3 +136,21 @@ def test_source_kinds():
     assert source_kind({"priority": "explicit"}) == "explicit-index"
     assert source_kind({"priority": "supplemental"}) == "extra-index-url"
     assert source_kind({"secondary": True}) == "extra-index-url"
+
+
+def test_table_helpers() -> None:
+    assert and_markers(["", 'os_name == "nt" or os_name == "posix"']) == (
+        'os_name == "nt" or os_name == "posix"'
+    )
+    assert (
+        and_markers(['a == "1" or a == "2"', 'b == "3"']) == '(a == "1" or a == "2") and b == "3"'
+    )
+    assert and_markers(["", ""]) is None
+    assert with_extras("rich", {"extras": ["jupyter", "x"]}) == "rich[jupyter,x]"
+    assert with_extras("rich", {}) == "rich"
+    with pytest.raises(PoetrySpecError, match="`extras` must be a list of names"):
+        with_extras("rich", {"extras": "jupyter"})
+    assert string({"v": "  1.0 "}, "v") == "1.0"
+    assert string({"v": "  "}, "v") is None
+    with pytest.raises(PoetrySpecError, match="`v` must be a string"):
+        string({"v": 1}, "v")

@@ -6,7 +6,7 @@ import base64
 import dataclasses
 import json
 import os
-import subprocess  # noqa: TID251 - a child interpreter with another hash seed
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,11 +17,12 @@ import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 from cyclonedx.validation.xml import XmlValidator
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from scanner import __version__
 from scanner.bom import BOM_WRITERS, BomOptions
 from scanner.bom import cyclonedx as cdx
+from scanner.bom import cyclonedx_document as doc_module
 from scanner.bom.validate import BomValidationError
 from scanner.model import Component, ComponentType, Edge, Hash, ScanResult
 from tests.scanner.bom.conftest import (
@@ -238,7 +239,7 @@ def test_long_text_without_control_characters_is_attached_as_is(
     ],
 )
 def test_short_name(raw: str, expected: str) -> None:
-    assert cdx.short_name(raw) == expected
+    assert doc_module.short_name(raw) == expected
 
 
 def test_nested_components_get_unique_refs(scan_result: ScanResult) -> None:
@@ -326,7 +327,7 @@ def test_default_serial_is_random_and_time_is_now(scan_result: ScanResult) -> No
 
 def test_naive_timestamp_is_taken_as_utc() -> None:
     options = BomOptions(timestamp=datetime(2024, 1, 2, 3, 4, 5, 999))
-    assert cdx.timestamp(options) == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert doc_module.timestamp(options) == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def test_unknown_spec_version_is_refused() -> None:
@@ -360,7 +361,7 @@ def test_xml_15(scan_result: ScanResult) -> None:
 def test_invalid_bom_raises_instead_of_being_written(
     writer: Any, spec: str, scan_result: ScanResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = cdx.document
+    original = doc_module.document
 
     def corrupt(result: ScanResult, options: BomOptions) -> dict[str, Any]:
         doc = original(result, options)
@@ -399,15 +400,19 @@ def test_control_characters_are_replaced_in_plain_strings(empty_result: ScanResu
 
 RENDER_IN_CHILD = """
 import json, sys
-from tests.scanner.bom.conftest import FIXED_SERIAL, FIXED_TIME, ProjectInfo, ROOT, ScanResult
+from tests.scanner.bom.conftest import FIXED_TIME, ProjectInfo, ROOT, ScanResult
 from tests.scanner.bom.conftest import _components, _edges
 from scanner.bom import BOM_WRITERS, BomOptions
 result = ScanResult(
     project=ProjectInfo(root=".", bom_ref=ROOT, name="demo", version="1.2.0", license="MIT"),
     components=_components(), edges=_edges(),
 )
-options = BomOptions(timestamp=FIXED_TIME, serial_number=FIXED_SERIAL)
-sys.stdout.write(json.dumps([w.render(result, options) for w in BOM_WRITERS.values()]))
+outputs = [
+    writer.render(result, BomOptions(spec_version=spec, timestamp=FIXED_TIME, reproducible=True))
+    for writer in BOM_WRITERS.values()
+    for spec in ("1.6", "1.5")
+]
+sys.stdout.write(json.dumps(outputs))
 """
 
 
@@ -434,5 +439,43 @@ def test_library_writes_our_document_back_unchanged(
     """The direct 1.6 JSON is exactly what cyclonedx-python-lib makes of the same BOM."""
     options = BomOptions(reproducible=reproducible, timestamp=FIXED_TIME)
     for result in (scan_result, empty_result):
-        doc = cdx.document(result, options)
+        doc = doc_module.document(result, options)
         assert cdx._via_library(doc, "1.6") == doc
+
+
+def test_a_ref_vendored_three_times_stays_unique(empty_result: ScanResult) -> None:
+    crate = Component(bom_ref="pkg:cargo/x@1", type=ComponentType.LIBRARY, name="x")
+    wheel = Component(bom_ref="w", type=ComponentType.LIBRARY, name="w", nested=(crate,))
+    # the wheel's own ref is also "w|pkg:cargo/x@1" by coincidence: a counter resolves it
+    other = Component(bom_ref="w|pkg:cargo/x@1", type=ComponentType.LIBRARY, name="o")
+    third = Component(bom_ref="v", type=ComponentType.LIBRARY, name="v", nested=(crate,))
+    result = dataclasses.replace(empty_result, components=(crate, wheel, other, third))
+    refs = sorted(by_ref(render(result)))
+    assert refs == sorted(
+        ["pkg:cargo/x@1", "w", "w|pkg:cargo/x@1", "w|pkg:cargo/x@1|2", "v", "v|pkg:cargo/x@1"]
+    )
+
+
+def test_blank_raw_license_is_not_a_license(empty_result: ScanResult) -> None:
+    from scanner.model import LicenseEvidence
+
+    comp = Component(
+        bom_ref="x",
+        type=ComponentType.LIBRARY,
+        name="x",
+        license_raw=(LicenseEvidence(kind="license", value="  \n"),),
+    )
+    assert (
+        "licenses" not in by_ref(render(dataclasses.replace(empty_result, components=(comp,))))["x"]
+    )
+
+
+def test_control_characters_in_refs_stay_consistent(empty_result: ScanResult) -> None:
+    odd = Component(bom_ref="project:we\x01ird", type=ComponentType.APPLICATION, name="w")
+    result = dataclasses.replace(
+        empty_result, components=(odd,), edges=(Edge(parent=ROOT, child=odd.bom_ref),)
+    )
+    doc = render(result)
+    deps = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    assert deps[ROOT] == ["project:we\ufffdird"]
+    assert XmlValidator(SchemaVersion.V1_6).validate_str(XML.render(result, BomOptions())) is None

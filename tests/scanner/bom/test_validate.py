@@ -17,7 +17,7 @@ from cyclonedx.validation.json import JsonStrictValidator
 from cyclonedx.validation.xml import XmlValidator
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft7Validator  # type: ignore[import-untyped]
+from jsonschema import Draft7Validator
 
 from scanner.bom import BOM_WRITERS, BomOptions
 from scanner.bom import validate as v
@@ -123,6 +123,45 @@ INVALID: dict[str, Mutation] = {
         "components.0.evidence", {"identity": [{"field": "name", "confidence": 2}]}
     ),
 }
+
+
+def duplicate(path: str, index: int = 0, change: dict[str, Any] | None = None) -> Mutation:
+    """Append a copy of the list item at `path`[index], optionally changed."""
+
+    def mutate(doc: dict[str, Any]) -> None:
+        node: Any = doc
+        for key in path.split("."):
+            node = node[int(key)] if key.isdigit() else node[key]
+        node.append({**copy.deepcopy(node[index]), **(change or {})})
+
+    return mutate
+
+
+def with_key(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(c for c in doc["components"] if key in c)
+    return found
+
+
+INVALID.update(
+    {
+        "duplicate component": duplicate("components"),
+        "duplicate nested component": lambda doc: duplicate("components")(
+            next(c for c in doc["components"] if "components" in c)
+        ),
+        "duplicate dependency": duplicate("dependencies"),
+    }
+)
+AGREE: dict[str, Mutation] = {
+    "duplicate hash": lambda doc: duplicate("hashes")(with_key(doc, "hashes")),
+    "same bom-ref, other content": duplicate("components", 0, {"name": "other"}),
+    "duplicate property": duplicate("components.0.properties"),
+    "duplicate external reference": lambda doc: duplicate("externalReferences")(
+        with_key(doc, "externalReferences")
+    ),
+    "same ref, other dependsOn": duplicate("dependencies", 0, {"dependsOn": ["x"]}),
+}
+
+
 VALID: dict[str, Mutation] = {
     "as written": lambda doc: None,
     "purl is not checked": setter("components.0.purl", "not a purl"),
@@ -179,6 +218,13 @@ def test_invalid_boms_are_rejected_by_both(base: dict[str, Any], case: str) -> N
 def test_valid_boms_are_accepted_by_both(base: dict[str, Any], case: str) -> None:
     spec = base["specVersion"]
     assert check_agreement(base, VALID[case], spec) == (True, True)
+
+
+@pytest.mark.parametrize("base", SPECS, indirect=True)
+@pytest.mark.parametrize("case", sorted(AGREE))
+def test_uniqueness_edge_cases_agree(base: dict[str, Any], case: str) -> None:
+    ours, library = check_agreement(base, AGREE[case], base["specVersion"])
+    assert ours == library
 
 
 @pytest.mark.parametrize("base", SPECS, indirect=True)
@@ -382,3 +428,46 @@ def test_cache_root(env: dict[str, str], expected: Path, monkeypatch: pytest.Mon
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(sys, "platform", "linux")
     assert v.cache_root() == expected
+
+
+def patterns(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+        return found + [p for value in node.values() for p in patterns(value)]
+    if isinstance(node, list):
+        return [p for value in node for p in patterns(value)]
+    return []
+
+
+def test_patterns_end_in_the_only_dollar() -> None:
+    """The `$` rewrite assumes every pattern's only unescaped `$` is its last character."""
+    for path in (*v.SIBLINGS.values(), *(v._schema_path(s, BOM_JSON) for s in SPECS)):
+        found = patterns(json.loads(path.read_text(encoding="utf-8")))
+        assert all(not v._DOLLAR.findall(p[:-1]) for p in found)
+        assert any(p.endswith("$") for p in found) or "spdx" in path.name or "jsf" in path.name
+
+
+@pytest.mark.parametrize(
+    ("platform", "env", "expected"),
+    [
+        ("darwin", {}, Path.home() / "Library" / "Caches" / "aibom"),
+        (
+            "win32",
+            {"LOCALAPPDATA": "C:/Users/x/AppData/Local"},
+            Path("C:/Users/x/AppData/Local/aibom/Cache"),
+        ),
+    ],
+)
+def test_cache_root_elsewhere(
+    platform: str, env: dict[str, str], expected: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(sys, "platform", platform)
+    assert v.cache_root() == expected
+
+
+def test_only_bundled_schemas_are_resolved() -> None:
+    with pytest.raises(v.BomValidationError, match="not bundled"):
+        v._resolve("http://example.com/other.schema.json")

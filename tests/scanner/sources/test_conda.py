@@ -8,9 +8,8 @@ import pytest
 from scanner.errors import LimitExceeded, SourceError
 from scanner.model import DeclaredDigest, Edge, IndexUrl, Location, Record
 from scanner.sources.conda import CondaEnvironmentSource, parse_match_spec
-from scanner.walk import EntryKind, WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, edges, problems
+from tests.scanner.sources.helpers import collect, components, edges, problems, walk_entry
 
 SOURCE = CondaEnvironmentSource()
 FILES = FIXTURES / "files" / "conda"
@@ -20,14 +19,11 @@ def run() -> list[Record]:
     return collect(SOURCE, fixture_project("conda-app"), "environment.yml")
 
 
-def test_claims_environment_files(tmp_path):
-    def entry(name: str) -> WalkEntry:
-        return WalkEntry(rel=PurePosixPath(name), path=tmp_path / name, kind=EntryKind.FILE)
-
+def test_claims_environment_files():
     for name in ("environment.yml", "environment.yaml", "env/environment-cuda.yml"):
-        assert SOURCE.claims(entry(name))
+        assert SOURCE.claims(walk_entry(name))
     for name in ("conda-lock.yml", "environment.json", "mkdocs.yml"):
-        assert not SOURCE.claims(entry(name))
+        assert not SOURCE.claims(walk_entry(name))
 
 
 def test_conda_packages():

@@ -162,7 +162,7 @@ def test_licenses_normalised_with_raw_evidence(venv_app: list[Record]) -> None:
     assert setuptools.license == "MIT"  # only a classifier
     assert raw(setuptools.bom_ref) == [("classifier", "License :: OSI Approved :: MIT License")]
     pysocks = comps["pkg:pypi/pysocks@1.7.1"]
-    assert pysocks.license is None  # "BSD" names no one license: kept raw, not guessed
+    assert pysocks.license == "BSD-3-Clause"  # "BSD" names no one license; its LICENSE does
     assert raw(pysocks.bom_ref) == [("license", "BSD")]
 
 
@@ -531,7 +531,20 @@ def test_core_metadata_multiline_license_and_missing_fields() -> None:
         parse_core_metadata(PurePosixPath("METADATA"), b"Summary: nothing\n")
 
 
-def test_whole_license_text_in_license_field_named_by_its_title(tmp_path: Path) -> None:
+def test_whole_license_text_in_license_field_identified_by_its_clauses(tmp_path: Path) -> None:
+    info = tmp_path / "env/lib/python3.11/site-packages/demo-1.0.dist-info"
+    info.mkdir(parents=True)
+    mit = (FIXTURES / "files/licenses/mit.txt").read_text().replace("\n", "\n        ")
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nLicense: MIT License\n        {mit}\n"
+    )
+    records = collect(SOURCE, tmp_path, "env", kind=EntryKind.ENVIRONMENT)
+    demo = components(records)["pkg:pypi/demo@1.0"]
+    assert demo.license == "MIT"
+    assert demo.license_raw[0].value.startswith("MIT License\n")
+
+
+def test_license_title_over_a_cut_text_is_not_trusted(tmp_path: Path) -> None:
     info = tmp_path / "env/lib/python3.11/site-packages/demo-1.0.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_bytes(
@@ -539,9 +552,29 @@ def test_whole_license_text_in_license_field_named_by_its_title(tmp_path: Path) 
         b"License: MIT License\n        \n        Permission is hereby granted, free of charge\n"
     )
     records = collect(SOURCE, tmp_path, "env", kind=EntryKind.ENVIRONMENT)
-    demo = components(records)["pkg:pypi/demo@1.0"]
-    assert demo.license == "MIT"
-    assert demo.license_raw[0].value.startswith("MIT License\n\nPermission")
+    assert components(records)["pkg:pypi/demo@1.0"].license is None
+
+
+def test_license_files_read_only_when_metadata_is_ambiguous(tmp_path: Path) -> None:
+    site = tmp_path / "env/lib/python3.11/site-packages"
+    bsd = (FIXTURES / "files/licenses/bsd-2-clause.txt").read_bytes()
+    for name, classifier in (("ambiguous", "BSD License"), ("exact", "MIT License")):
+        info = site / f"{name}-1.0.dist-info"
+        (info / "licenses").mkdir(parents=True)
+        (info / "licenses/LICENSE").write_bytes(bsd)
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.4\nName: {name}\nVersion: 1.0\n"
+            f"Classifier: License :: OSI Approved :: {classifier}\nLicense-File: LICENSE\n"
+        )
+    too_big = site / "big-1.0.dist-info"
+    too_big.mkdir()
+    (too_big / "LICENSE").write_bytes(bsd)
+    (too_big / "LICENSE.third-party").write_bytes(b"x" * 2_000_000)
+    (too_big / "METADATA").write_text("Metadata-Version: 2.1\nName: big\nVersion: 1.0\n")
+    comps = components(collect(SOURCE, tmp_path, "env", kind=EntryKind.ENVIRONMENT))
+    assert comps["pkg:pypi/ambiguous@1.0"].license == "BSD-2-Clause"  # from the text
+    assert comps["pkg:pypi/exact@1.0"].license == "MIT"  # the classifier decides first
+    assert comps["pkg:pypi/big@1.0"].license is None  # a file too big to read: unknown
 
 
 @pytest.mark.parametrize(

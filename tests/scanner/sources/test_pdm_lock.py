@@ -8,20 +8,20 @@ from scanner.errors import SourceError
 from scanner.graph import GraphBuilder
 from scanner.model import Component, ComponentType, DeclaredDigest, Edge, Record
 from scanner.sources.pdm_lock import PdmLockSource
-from scanner.walk import WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, edges, problems
+from tests.scanner.sources.helpers import (
+    collect,
+    components,
+    edges,
+    find_edge,
+    problems,
+    walk_entry,
+)
 
 SOURCE = PdmLockSource()
 FILES = FIXTURES / "files" / "pdm-lock"
 REQUESTS = "pkg:pypi/requests@2.34.2"
 PYSOCKS = "pkg:pypi/pysocks@1.7.1"
-
-
-def find_edge(records: list[Record], parent: str, child: str) -> Edge:
-    found = [r for r in records if isinstance(r, Edge) and (r.parent, r.child) == (parent, child)]
-    assert len(found) == 1, (parent, child, found)
-    return found[0]
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +30,8 @@ def app() -> list[Record]:
 
 
 def test_claims_only_pdm_lock() -> None:
-    assert SOURCE.claims(WalkEntry(rel=PurePosixPath("a/pdm.lock"), path=Path("a/pdm.lock")))
-    assert not SOURCE.claims(WalkEntry(rel=PurePosixPath("pdm.toml"), path=Path("pdm.toml")))
+    assert SOURCE.claims(walk_entry("a/pdm.lock"))
+    assert not SOURCE.claims(walk_entry("pdm.toml"))
 
 
 def test_versions_hashes_and_descriptions(app: list[Record]) -> None:

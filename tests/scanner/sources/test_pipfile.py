@@ -7,9 +7,8 @@ import pytest
 from scanner.errors import SourceError
 from scanner.model import DeclaredRequirement, Edge, IndexUrl, Location, Record
 from scanner.sources.pipfile import PipfileSource, to_requirement
-from scanner.walk import EntryKind, WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, problems
+from tests.scanner.sources.helpers import collect, components, problems, walk_entry
 
 SOURCE = PipfileSource()
 FILES = FIXTURES / "files" / "pipfile"
@@ -23,14 +22,11 @@ def edge(records: list[Record], child: str) -> Edge:
     return next(r for r in records if isinstance(r, Edge) and r.child == child)
 
 
-def test_claims_only_pipfile(tmp_path):
-    def entry(name: str) -> WalkEntry:
-        return WalkEntry(rel=PurePosixPath(name), path=tmp_path / name, kind=EntryKind.FILE)
-
-    assert SOURCE.claims(entry("Pipfile"))
-    assert SOURCE.claims(entry("app/Pipfile"))
-    assert not SOURCE.claims(entry("Pipfile.lock"))
-    assert not SOURCE.claims(entry("pipfile"))
+def test_claims_only_pipfile():
+    assert SOURCE.claims(walk_entry("Pipfile"))
+    assert SOURCE.claims(walk_entry("app/Pipfile"))
+    assert not SOURCE.claims(walk_entry("Pipfile.lock"))
+    assert not SOURCE.claims(walk_entry("pipfile"))
 
 
 def test_categories_become_groups():

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pytest
 
@@ -18,9 +18,16 @@ from scanner.model import (
     Scope,
 )
 from scanner.sources.pipfile_lock import PipfileLockSource, key_lines
-from scanner.walk import WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, problems
+from tests.scanner.sources.helpers import (
+    collect,
+    components,
+    edge_map,
+    line_of,
+    problems,
+    props,
+    walk_entry,
+)
 
 SOURCE = PipfileLockSource()
 CASES = FIXTURES / "files" / "pipfile-lock"
@@ -32,26 +39,11 @@ def app_records() -> list[Record]:
     return collect(SOURCE, fixture_project("pipenv-app"), "Pipfile.lock")
 
 
-def edge_map(records: list[Record]) -> dict[tuple[str, str], Edge]:
-    return {(r.parent, r.child): r for r in records if isinstance(r, Edge)}
-
-
-def props(comp: Component, key: str) -> set[str]:
-    return {value for name, value in comp.properties if name == key}
-
-
-def line_of(path: Path, text: str) -> int:
-    return path.read_text().splitlines().index(text) + 1
-
-
 def test_claims_only_pipfile_lock() -> None:
-    def entry(rel: str) -> WalkEntry:
-        return WalkEntry(rel=PurePosixPath(rel), path=Path(rel))
-
-    assert SOURCE.claims(entry("Pipfile.lock"))
-    assert SOURCE.claims(entry("svc/Pipfile.lock"))
-    assert not SOURCE.claims(entry("Pipfile"))
-    assert not SOURCE.claims(entry("poetry.lock"))
+    assert SOURCE.claims(walk_entry("Pipfile.lock"))
+    assert SOURCE.claims(walk_entry("svc/Pipfile.lock"))
+    assert not SOURCE.claims(walk_entry("Pipfile"))
+    assert not SOURCE.claims(walk_entry("poetry.lock"))
 
 
 def test_packages_at_their_pinned_versions() -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pytest
 
@@ -24,9 +24,16 @@ from scanner.sources.poetry_lock import (
     poetry_ranges,
     python_marker,
 )
-from scanner.walk import WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, problems
+from tests.scanner.sources.helpers import (
+    collect,
+    components,
+    edge_map,
+    line_of,
+    problems,
+    props,
+    walk_entry,
+)
 
 SOURCE = PoetryLockSource()
 LOCKS = ("poetry-app-lock11", "poetry-app-lock1", "poetry-app-lock2")
@@ -41,27 +48,11 @@ def records_of(name: str) -> list[Record]:
     return collect(SOURCE, fixture_project(name), "poetry.lock")
 
 
-def edge_map(records: list[Record]) -> dict[tuple[str, str], Edge]:
-    return {(r.parent, r.child): r for r in records if isinstance(r, Edge)}
-
-
-def props(comp: Component, key: str) -> set[str]:
-    return {value for name, value in comp.properties if name == key}
-
-
-def line_of(path: Path, text: str) -> int:
-    return path.read_text().splitlines().index(text) + 1
-
-
-def entry(rel: str) -> WalkEntry:
-    return WalkEntry(rel=PurePosixPath(rel), path=Path(rel))
-
-
 def test_claims_only_poetry_lock() -> None:
-    assert SOURCE.claims(entry("poetry.lock"))
-    assert SOURCE.claims(entry("sub/dir/poetry.lock"))
-    assert not SOURCE.claims(entry("Pipfile.lock"))
-    assert not SOURCE.claims(entry("poetry.lock.bak"))
+    assert SOURCE.claims(walk_entry("poetry.lock"))
+    assert SOURCE.claims(walk_entry("sub/dir/poetry.lock"))
+    assert not SOURCE.claims(walk_entry("Pipfile.lock"))
+    assert not SOURCE.claims(walk_entry("poetry.lock.bak"))
 
 
 @pytest.mark.parametrize("name", LOCKS)

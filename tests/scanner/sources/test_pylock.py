@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pytest
 
@@ -16,25 +16,22 @@ from scanner.model import (
     Scope,
 )
 from scanner.sources.pylock import PylockSource, _residual
-from scanner.walk import WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, edges, problems
+from tests.scanner.sources.helpers import (
+    collect,
+    components,
+    edge_list,
+    edges,
+    find_edge,
+    problems,
+    walk_entry,
+)
 
 SOURCE = PylockSource()
 FILES = FIXTURES / "files" / "pylock"
 
 
-def edge_list(records: list[Record]) -> list[Edge]:
-    return [r for r in records if isinstance(r, Edge)]
-
-
-def find_edge(records: list[Record], parent: str, child: str) -> Edge:
-    found = [e for e in edge_list(records) if (e.parent, e.child) == (parent, child)]
-    assert len(found) == 1, (parent, child, found)
-    return found[0]
-
-
-def props(records: list[Record], ref: str) -> dict[str, str]:
+def properties_of(records: list[Record], ref: str) -> dict[str, str]:
     return dict(components(records)[ref].properties)
 
 
@@ -64,7 +61,7 @@ def pdm_export() -> list[Record]:
     ],
 )
 def test_claims_pep_751_names(name: str, claimed: bool) -> None:
-    assert SOURCE.claims(WalkEntry(rel=PurePosixPath(name), path=Path(name))) is claimed
+    assert SOURCE.claims(walk_entry(name)) is claimed
 
 
 def test_uv_export_versions_hashes_and_index(uv_export: list[Record]) -> None:
@@ -94,7 +91,7 @@ def test_without_a_graph_the_project_gets_every_package(uv_export: list[Record])
     assert find_edge(uv_export, "project:.", "pkg:pypi/colorama@0.4.6").marker == (
         'sys_platform == "win32"'
     )
-    assert props(uv_export, "pkg:pypi/idna@3.20")["aibom:direct"] == "unknown"
+    assert properties_of(uv_export, "pkg:pypi/idna@3.20")["aibom:direct"] == "unknown"
 
 
 def test_pip_lock_one_wheel_per_package(pip_lock: list[Record]) -> None:
@@ -131,8 +128,8 @@ def test_pdm_graph_infers_direct_dependencies_per_install_choice(
     assert direct["pkg:pypi/pyyaml@6.0.3"].group == "extra:yaml"
     tomli = direct["pkg:pypi/tomli@2.5.0"]
     assert (tomli.group, tomli.marker) == (None, 'python_version < "3.12"')
-    assert props(pdm_export, "pkg:pypi/click@8.5.1")["aibom:direct"] == "inferred"
-    assert "aibom:direct" not in props(pdm_export, "pkg:pypi/mdurl@0.1.2")
+    assert properties_of(pdm_export, "pkg:pypi/click@8.5.1")["aibom:direct"] == "inferred"
+    assert "aibom:direct" not in properties_of(pdm_export, "pkg:pypi/mdurl@0.1.2")
 
 
 def test_pdm_tool_dependencies_are_the_graph(pdm_export: list[Record]) -> None:
@@ -145,7 +142,7 @@ def test_pdm_tool_dependencies_are_the_graph(pdm_export: list[Record]) -> None:
         "dependency_groups" in (e.marker or "") or " in extras" in (e.marker or "")
         for e in edge_list(pdm_export)
     )
-    marker = props(pdm_export, "pkg:pypi/colorama@0.4.6")["aibom:lock-marker"]
+    marker = properties_of(pdm_export, "pkg:pypi/colorama@0.4.6")["aibom:lock-marker"]
     assert marker == 'sys_platform == "win32" and "dev" in dependency_groups'
 
 
@@ -189,7 +186,7 @@ def test_pep_751_dependencies_and_attestations() -> None:
         'sys_platform != "win32"'
     )
     assert len(edge_list(records)) == 4  # the recorded graph covers every package
-    assert props(records, markdown)["aibom:attestation-identity"] == (
+    assert properties_of(records, markdown)["aibom:attestation-identity"] == (
         "kind=GitHub, repository=executablebooks/markdown-it-py"
     )
     assert problems(records) == []

@@ -20,9 +20,8 @@ from scanner.model import (
     Record,
 )
 from scanner.sources.pyproject import PyprojectSource, glob_regex
-from scanner.walk import EntryKind, WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, problems
+from tests.scanner.sources.helpers import collect, components, problems, walk_entry
 
 SOURCE = PyprojectSource()
 FILES = FIXTURES / "files" / "pyproject"
@@ -60,14 +59,11 @@ def declared(records: list[Record]) -> list[tuple[str, Edge, DeclaredRequirement
     return out
 
 
-def test_claims_only_pyproject_toml(tmp_path):
-    def entry(name: str) -> WalkEntry:
-        return WalkEntry(rel=PurePosixPath(name), path=tmp_path / name, kind=EntryKind.FILE)
-
-    assert SOURCE.claims(entry("pyproject.toml"))
-    assert SOURCE.claims(entry("sub/pyproject.toml"))
-    assert not SOURCE.claims(entry("pyproject.toml.bak"))
-    assert not SOURCE.claims(entry("Pipfile"))
+def test_claims_only_pyproject_toml():
+    assert SOURCE.claims(walk_entry("pyproject.toml"))
+    assert SOURCE.claims(walk_entry("sub/pyproject.toml"))
+    assert not SOURCE.claims(walk_entry("pyproject.toml.bak"))
+    assert not SOURCE.claims(walk_entry("Pipfile"))
 
 
 def test_pep621_project_component_and_pep639_license():
@@ -308,3 +304,19 @@ def test_uv_index_kinds_and_masked_credentials(tmp_path):
         ("https://me:****@extra.example/simple", "extra-index-url", 5),
         ("https://links.example/wheels", "find-links", 6),
     ]
+
+
+def test_no_recorded_url_keeps_a_secret(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n'
+        'dependencies = ["tool @ git+https://ghp_secret@github.com/a/tool.git@v1"]\n\n'
+        '[tool.uv]\nindex-url = "https://ghp_secret@idx.example/simple"\n\n'
+        '[tool.uv.sources]\nlib = { git = "https://me:hunter2@github.com/a/lib.git" }\n'
+    )
+    records = collect(SOURCE, tmp_path, "pyproject.toml")
+    assert not any("ghp_secret" in repr(r) or "hunter2" in repr(r) for r in records)
+    refs = {c.name: c.external_refs[0].url for c in components(records).values() if c.external_refs}
+    assert refs == {
+        "tool": "git+https://****@github.com/a/tool.git@v1",
+        "lib": "git+https://me:****@github.com/a/lib.git",
+    }

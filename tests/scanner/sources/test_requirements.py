@@ -23,13 +23,19 @@ from scanner.reqfile import (
     BadLine,
     logical_lines,
     parse_options,
-    redact,
     via_annotations,
 )
 from scanner.sources.requirements import RequirementsSource, file_group
 from scanner.walk import EntryKind, WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, context_for, edges, problems
+from tests.scanner.sources.helpers import (
+    collect,
+    components,
+    context_for,
+    edges,
+    problems,
+    walk_entry,
+)
 
 SOURCE = RequirementsSource()
 ROOT = "project:."
@@ -78,15 +84,12 @@ def graph(records: list[Record]):
     ],
 )
 def test_claims_by_name(rel: str, claimed: bool) -> None:
-    entry = WalkEntry(rel=PurePosixPath(rel), path=Path(rel))
+    entry = walk_entry(rel)
     assert SOURCE.claims(entry) is claimed
 
 
 def test_does_not_claim_environments() -> None:
-    entry = WalkEntry(
-        rel=PurePosixPath("requirements.txt"), path=Path("x"), kind=EntryKind.ENVIRONMENT
-    )
-    assert not SOURCE.claims(entry)
+    assert not SOURCE.claims(walk_entry("requirements.txt", EntryKind.ENVIRONMENT))
 
 
 @pytest.fixture(scope="module")
@@ -501,22 +504,6 @@ def test_parse_options(tokens: list[str], expected: list[tuple[str, str | None]]
 def test_parse_options_errors(tokens: list[str], message: str) -> None:
     with pytest.raises(BadLine, match=message):
         parse_options(tokens)
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://u:p@host/simple", "https://u:****@host/simple"),
-        ("https://token@host/simple", "https://****@host/simple"),
-        ("git+https://token@github.com/a/b", "git+https://****@github.com/a/b"),
-        ("git+ssh://git@github.com/a/b", "git+ssh://git@github.com/a/b"),
-        ("https://${USER}:${PASS}@host/", "https://${USER}:${PASS}@host/"),
-        ("https://host/simple", "https://host/simple"),
-        ("./wheels", "./wheels"),
-    ],
-)
-def test_redact(url: str, expected: str) -> None:
-    assert redact(url) == expected
 
 
 def test_line_level_errors(tmp_path: Path) -> None:

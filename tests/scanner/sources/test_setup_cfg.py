@@ -15,9 +15,8 @@ from scanner.model import (
     Record,
 )
 from scanner.sources.setup_cfg import SetupCfgSource
-from scanner.walk import WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, problems
+from tests.scanner.sources.helpers import collect, components, problems, walk_entry
 
 SOURCE = SetupCfgSource()
 ROOT = "project:."
@@ -37,7 +36,7 @@ def edge_map(records: list[Record]) -> dict[str, Edge]:
     [("setup.cfg", True), ("pkg/setup.cfg", True), ("setup.cfg.in", False), ("tox.ini", False)],
 )
 def test_claims(rel: str, claimed: bool) -> None:
-    assert SOURCE.claims(WalkEntry(rel=PurePosixPath(rel), path=Path(rel))) is claimed
+    assert SOURCE.claims(walk_entry(rel)) is claimed
 
 
 @pytest.fixture(scope="module")

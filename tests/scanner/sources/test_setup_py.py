@@ -7,9 +7,8 @@ import pytest
 from scanner.errors import SourceError
 from scanner.model import ComponentType, DeclaredRequirement, Edge, Location, Record
 from scanner.sources.setup_py import SetupPySource
-from scanner.walk import WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, problems
+from tests.scanner.sources.helpers import collect, components, problems, walk_entry
 
 SOURCE = SetupPySource()
 ROOT = "project:."
@@ -29,7 +28,7 @@ def groups(records: list[Record]) -> dict[str, str | None]:
     [("setup.py", True), ("sub/setup.py", True), ("setup_utils.py", False), ("setup.pyc", False)],
 )
 def test_claims(rel: str, claimed: bool) -> None:
-    assert SOURCE.claims(WalkEntry(rel=PurePosixPath(rel), path=Path(rel))) is claimed
+    assert SOURCE.claims(walk_entry(rel)) is claimed
 
 
 def test_literal_lists_and_module_level_names() -> None:

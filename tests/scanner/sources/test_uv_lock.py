@@ -16,28 +16,22 @@ from scanner.model import (
     Scope,
 )
 from scanner.sources.uv_lock import UvLockSource
-from scanner.walk import EntryKind, WalkEntry
+from scanner.walk import EntryKind
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, edges, problems
+from tests.scanner.sources.helpers import (
+    collect,
+    components,
+    edge_list,
+    edges,
+    find_edge,
+    line_of,
+    problems,
+    walk_entry,
+)
 
 SOURCE = UvLockSource()
 BROKEN = FIXTURES / "files" / "uv-lock"
 REQUESTS = "pkg:pypi/requests@2.34.2"
-
-
-def edge_list(records: list[Record]) -> list[Edge]:
-    return [r for r in records if isinstance(r, Edge)]
-
-
-def find_edge(records: list[Record], parent: str, child: str, **attrs: object) -> Edge:
-    found = [e for e in edge_list(records) if e.parent == parent and e.child == child]
-    found = [e for e in found if all(getattr(e, k) == v for k, v in attrs.items())]
-    assert len(found) == 1, (parent, child, attrs, found)
-    return found[0]
-
-
-def line_of(path: Path, text: str) -> int:
-    return path.read_text().splitlines().index(text) + 1
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +45,10 @@ def workspace() -> list[Record]:
 
 
 def test_claims_only_uv_lock() -> None:
-    def entry(rel: str, kind: EntryKind = EntryKind.FILE) -> WalkEntry:
-        return WalkEntry(rel=PurePosixPath(rel), path=Path(rel), kind=kind)
-
-    assert SOURCE.claims(entry("sub/uv.lock"))
-    assert not SOURCE.claims(entry("uv.lock.bak"))
-    assert not SOURCE.claims(entry("poetry.lock"))
-    assert not SOURCE.claims(entry("uv.lock", EntryKind.ENVIRONMENT))
+    assert SOURCE.claims(walk_entry("sub/uv.lock"))
+    assert not SOURCE.claims(walk_entry("uv.lock.bak"))
+    assert not SOURCE.claims(walk_entry("poetry.lock"))
+    assert not SOURCE.claims(walk_entry("uv.lock", EntryKind.ENVIRONMENT))
 
 
 def test_every_package_has_its_exact_version_and_location(app: list[Record]) -> None:
