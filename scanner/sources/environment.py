@@ -25,17 +25,6 @@ from packaging.utils import canonicalize_name
 from licenses import from_metadata, is_license_classifier
 from licenses.texts import MAX_TEXT_CHARS
 from scanner.context import ScanContext
-from scanner.distinfo import (
-    CoreMetadata,
-    install_properties,
-    license_files,
-    parse_core_metadata,
-    read_direct_url,
-    read_license_texts,
-    requires_txt,
-)
-from scanner.embedded_sbom import embedded_components
-from scanner.envmarkers import split_extras, target_environment
 from scanner.errors import SourceError
 from scanner.identity import project_ref, pypi_purl, pypi_ref
 from scanner.model import (
@@ -49,6 +38,17 @@ from scanner.model import (
     Record,
 )
 from scanner.sources.base import EntryKind, WalkEntry
+from scanner.sources.distinfo import (
+    CoreMetadata,
+    install_properties,
+    license_files,
+    parse_core_metadata,
+    read_direct_url,
+    read_license_texts,
+    requires_txt,
+)
+from scanner.sources.embedded_sbom import embedded_components
+from scanner.sources.envmarkers import split_extras, target_environment
 
 SITE_PATTERNS = (
     "lib/python3*/site-packages",

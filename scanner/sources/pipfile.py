@@ -16,7 +16,6 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from scanner.model import IndexUrl, Location, Problem, Record
-from scanner.poetryspec import and_markers, string, with_extras
 from scanner.sources.base import (
     EntryKind,
     ScanContext,
@@ -25,7 +24,8 @@ from scanner.sources.base import (
     redact,
     requirement_or_problem,
 )
-from scanner.tomllines import TomlLines
+from scanner.sources.poetryspec import and_markers, string, with_extras
+from scanner.sources.tomllines import TomlLines
 
 NAME = "Pipfile"
 NOT_CATEGORIES = frozenset({"source", "requires", "pipenv", "scripts"})

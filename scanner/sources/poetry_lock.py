@@ -38,7 +38,6 @@ from scanner.model import (
     Problem,
     Record,
 )
-from scanner.poetryspec import and_markers
 from scanner.sources.base import redact
 from scanner.sources.lockfile import (
     entry_lines,
@@ -48,6 +47,7 @@ from scanner.sources.lockfile import (
     normal_marker,
     vcs_url,
 )
+from scanner.sources.poetryspec import and_markers
 from scanner.walk import EntryKind, WalkEntry
 
 REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")

@@ -34,13 +34,6 @@ from scanner.model import (
     Problem,
     Record,
 )
-from scanner.poetryspec import (
-    PoetrySpecError,
-    direct_url,
-    entries,
-    extras_by_dependency,
-    source_kind,
-)
 from scanner.sources.base import (
     EntryKind,
     ScanContext,
@@ -48,7 +41,14 @@ from scanner.sources.base import (
     redact,
     requirement_or_problem,
 )
-from scanner.tomllines import TomlLines
+from scanner.sources.poetryspec import (
+    PoetrySpecError,
+    direct_url,
+    entries,
+    extras_by_dependency,
+    source_kind,
+)
+from scanner.sources.tomllines import TomlLines
 
 NAME = "pyproject"
 Table = dict[str, Any]

@@ -33,7 +33,8 @@ from scanner.model import (
     Problem,
     Record,
 )
-from scanner.reqfile import (
+from scanner.sources.base import exact_version, project_parent, redact, requirement_records
+from scanner.sources.reqfile import (
     NAMED_URL,
     URL_START,
     BadLine,
@@ -46,7 +47,6 @@ from scanner.reqfile import (
     split_args,
     via_annotations,
 )
-from scanner.sources.base import exact_version, project_parent, redact, requirement_records
 from scanner.walk import EntryKind, WalkEntry
 
 INDEX_OPTIONS = ("index-url", "extra-index-url", "find-links", "trusted-host")

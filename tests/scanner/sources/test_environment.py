@@ -13,12 +13,12 @@ from packaging.markers import Marker
 
 from scanner.config import Limits
 from scanner.context import ScanContext
-from scanner.distinfo import parse_core_metadata, requires_txt, unfold
-from scanner.envmarkers import platform_of_tag, split_extras
 from scanner.errors import SourceError
 from scanner.graph import GraphBuilder
 from scanner.model import Component, ComponentType, Edge, Problem, Record, TargetEnvironment
+from scanner.sources.distinfo import parse_core_metadata, requires_txt, unfold
 from scanner.sources.environment import EnvironmentSource
+from scanner.sources.envmarkers import platform_of_tag, split_extras
 from scanner.walk import EntryKind, WalkEntry
 from tests.conftest import FIXTURES, fixture_project
 from tests.scanner.sources.helpers import collect, components, context_for, edges, problems

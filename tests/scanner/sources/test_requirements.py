@@ -19,7 +19,7 @@ from scanner.model import (
     Record,
     Scope,
 )
-from scanner.reqfile import (
+from scanner.sources.reqfile import (
     BadLine,
     logical_lines,
     parse_options,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.poetryspec import (
+from scanner.sources.poetryspec import (
     PoetrySpecError,
     and_markers,
     direct_url,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from scanner.tomllines import TomlLines, split_key
+from scanner.sources.tomllines import TomlLines, split_key
 
 TEXT = """\
 name = "root"
