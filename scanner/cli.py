@@ -111,7 +111,7 @@ def scan_command(
     result = scan(config)
     write(REPORTERS[fmt].render(result), output)
     if not quiet:
-        report_problems(result)
+        report_problems(result, summary=fmt != "text" or output is not None)
     threshold = config.policy.fail_on if fail_on is None else _severity(fail_on)
     code = result.exit_code(threshold)
     if strict and result.problems:
@@ -197,15 +197,16 @@ def _active_virtualenv() -> Path | None:
     return path if path.is_dir() else None
 
 
-def report_problems(result: ScanResult) -> None:
-    """One stderr line per unreadable input, then a summary line."""
+def report_problems(result: ScanResult, *, summary: bool = True) -> None:
+    """One stderr line per unreadable input, then a summary line (unless stdout has one)."""
     for problem in result.problems:
         click.echo(f"aibom: warning: {problem.location}: {problem.message}", err=True)
-    click.echo(
-        f"aibom: {len(result.components)} components, {len(result.findings)} findings, "
-        f"{len(result.problems)} problems",
-        err=True,
-    )
+    if summary:
+        click.echo(
+            f"aibom: {len(result.components)} components, {len(result.findings)} findings, "
+            f"{len(result.problems)} problems",
+            err=True,
+        )
 
 
 def write(text: str, output: Path | None) -> None:
