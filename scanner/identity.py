@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 from packageurl import PackageURL
@@ -31,6 +32,40 @@ def conda_purl(name: str, version: str | None = None, channel: str | None = None
     return PackageURL(
         type="conda", name=name.lower(), version=version or None, qualifiers=qualifiers
     ).to_string()
+
+
+HF_COMMIT = re.compile(r"[0-9a-f]{40}")
+
+
+def is_commit(revision: str | None) -> bool:
+    """True for a full 40-hex commit id: the only immutable hub revision."""
+    return bool(revision) and HF_COMMIT.fullmatch(revision or "") is not None
+
+
+def huggingface_purl(repo_id: str, revision: str | None = None, *, repo_type: str = "model") -> str:
+    """`pkg:huggingface/<org>/<name>@<commit>`; datasets under the `datasets/<org>` namespace.
+
+    The purl spec's huggingface type covers models and needs a namespace; datasets follow the
+    convention `pkg:huggingface/datasets/<org>/<name>` (see ai-supply-chain facts, §2). Only a
+    full commit becomes the version; a branch or tag is not a version.
+    """
+    org, _, name = repo_id.partition("/")
+    if not name:
+        org, name = "", org
+    namespace = "/".join(p for p in ("datasets" if repo_type == "dataset" else "", org) if p)
+    version = revision.lower() if revision and is_commit(revision.lower()) else None
+    return PackageURL(
+        type="huggingface", namespace=namespace or None, name=name, version=version
+    ).to_string()
+
+
+def hub_ref(repo_id: str, revision: str | None = None, *, repo_type: str = "model") -> str:
+    """bom-ref of a hub model/dataset: its purl when pinned, else a stable `hf:` ref naming
+    the revision asked for (a branch or tag), so differently-pinned uses stay distinct."""
+    if is_commit((revision or "").lower()):
+        return huggingface_purl(repo_id, revision, repo_type=repo_type)
+    suffix = f"@{revision}" if revision else ""
+    return f"hf:{repo_type}/{repo_id}{suffix}"
 
 
 def pypi_ref(name: str, version: str | None = None) -> str:

@@ -27,13 +27,15 @@ class Severity(StrEnum):
 
 
 class ComponentType(StrEnum):
-    """The contract's component types, plus `application` for the project and sub-projects."""
+    """The contract's component types, plus `application` for the project and sub-projects
+    and `service` for hosted models reached over an API (CycloneDX `services`)."""
 
     LIBRARY = "library"
     MODEL = "machine-learning-model"
     DATA = "data"
     FILE = "file"
     APPLICATION = "application"
+    SERVICE = "service"
 
 
 class Scope(StrEnum):
@@ -158,6 +160,37 @@ class DeclaredRequirement:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HubReference:
+    """Code or a config names a hub model/dataset: which repo, which revision, where."""
+
+    component: str
+    repo_id: str
+    repo_type: str
+    revision: str | None
+    location: Location
+    via: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoteCodeEnabled:
+    """Loading runs code from the model repository (e.g. `trust_remote_code=True`)."""
+
+    component: str | None
+    location: Location
+    detail: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnsafeLoadCall:
+    """Code deserialises with pickle semantics (e.g. `torch.load` without weights_only)."""
+
+    call: str
+    location: Location
+    detail: str
+    component: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TargetEnvironment:
     """PEP 508 marker values of an installed environment: what lock markers are judged by."""
 
@@ -165,7 +198,15 @@ class TargetEnvironment:
     location: Location
 
 
-Observation = IndexUrl | DeclaredDigest | DeclaredRequirement | TargetEnvironment
+Observation = (
+    IndexUrl
+    | DeclaredDigest
+    | DeclaredRequirement
+    | TargetEnvironment
+    | HubReference
+    | RemoteCodeEnabled
+    | UnsafeLoadCall
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)

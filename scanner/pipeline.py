@@ -26,8 +26,10 @@ from scanner.model import (
     ScanResult,
     TargetEnvironment,
 )
+from scanner.references import READERS
 from scanner.sources import SOURCES
 from scanner.walk import EntryKind, WalkEntry, is_virtualenv, walk
+from scanner.weights import WEIGHT_READERS
 
 NO_SOURCE = (
     "no Python dependency source found (looked for pyproject.toml, requirements*.txt, "
@@ -48,11 +50,14 @@ def scan(config: ScanConfig) -> ScanResult:
     observations: list[Observation] = []
     problems: list[Problem] = list(walked.problems)
     seen: list[str] = []
+    collectors = (*SOURCES, *READERS, *WEIGHT_READERS)
+    python_sources = {source.name for source in SOURCES}
     for entry in entries:
-        for source in SOURCES:
+        for source in collectors:
             if not source.claims(entry):
                 continue
-            seen.append(f"{source.name}:{entry.rel}")
+            if source.name in python_sources:
+                seen.append(f"{source.name}:{entry.rel}")
             for record in _guarded(source.collect(entry, ctx), entry.rel, config.debug, problems):
                 _dispatch(record, builder, observations, problems)
 

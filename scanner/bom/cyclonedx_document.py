@@ -43,9 +43,11 @@ def document(result: ScanResult, options: BomOptions) -> Json:
     """The BOM as a CycloneDX 1.6 JSON object, in stable order, with its serial number."""
     info = result.project
     groups = _groups(result)
-    others = sorted((c for c in result.components if c.bom_ref != info.bom_ref), key=BY_REF)
+    listed = sorted((c for c in result.components if c.bom_ref != info.bom_ref), key=BY_REF)
+    others = [c for c in listed if c.type is not ComponentType.SERVICE]
+    services = [c for c in listed if c.type is ComponentType.SERVICE]
     refs = _Refs()
-    for ref in (info.bom_ref, *(c.bom_ref for c in others)):
+    for ref in (info.bom_ref, *(c.bom_ref for c in listed)):
         refs.claim(ref)
     project = _component(_project(result), refs, groups, info.bom_ref)
     del project["scope"]  # the project is what the BOM describes, not a dependency
@@ -66,6 +68,8 @@ def document(result: ScanResult, options: BomOptions) -> Json:
     }
     if others:
         doc["components"] = [_component(c, refs, groups, refs.first[c.bom_ref]) for c in others]
+    if services:
+        doc["services"] = [_service(c, refs.first[c.bom_ref]) for c in services]
     doc["dependencies"] = _dependencies(result, refs)
     serial = options.serial_number
     if serial is None:
@@ -133,6 +137,19 @@ def _project(result: ScanResult) -> Component:
         version=info.version or base.version,
         license=info.license or base.license,
     )
+
+
+def _service(comp: Component, bom_ref: str) -> Json:
+    """A hosted model reached over an API: a CycloneDX service (name, version, properties)."""
+    out: Json = {"bom-ref": bom_ref, "name": _text(comp.name)}
+    if comp.version:
+        out["version"] = _text(comp.version)
+    if comp.description:
+        out["description"] = _text(comp.description)
+    props = sorted({(_text(k), _text(v)) for k, v in comp.properties})
+    if props:
+        out["properties"] = [{"name": k, "value": v} for k, v in props]
+    return out
 
 
 def _component(comp: Component, refs: _Refs, groups: dict[str, set[str]], bom_ref: str) -> Json:

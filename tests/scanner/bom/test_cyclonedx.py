@@ -479,3 +479,32 @@ def test_control_characters_in_refs_stay_consistent(empty_result: ScanResult) ->
     deps = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
     assert deps[ROOT] == ["project:we\ufffdird"]
     assert XmlValidator(SchemaVersion.V1_6).validate_str(XML.render(result, BomOptions())) is None
+
+
+def test_hosted_models_become_services_in_the_graph() -> None:
+    from scanner.bom import BOM_WRITERS, BomOptions
+    from scanner.model import Component, ComponentType, Edge, ProjectInfo, ScanResult
+
+    service = Component(
+        bom_ref="service:openai/gpt-4o",
+        type=ComponentType.SERVICE,
+        name="gpt-4o",
+        description="OpenAI API model",
+        properties=(("aibom:provider", "openai"),),
+    )
+    result = ScanResult(
+        project=ProjectInfo(root=".", bom_ref="project:.", name="demo"),
+        components=(service,),
+        edges=(Edge(parent="project:.", child=service.bom_ref),),
+    )
+    for spec in ("1.6", "1.5"):
+        options = BomOptions(spec_version=spec, reproducible=True)
+        doc = json.loads(BOM_WRITERS["cyclonedx-json"].render(result, options))
+        assert "components" not in doc
+        (svc,) = doc["services"]
+        assert svc["bom-ref"] == "service:openai/gpt-4o"
+        assert svc["properties"] == [{"name": "aibom:provider", "value": "openai"}]
+        root = next(d for d in doc["dependencies"] if d["ref"] == "project:.")
+        assert root["dependsOn"] == ["service:openai/gpt-4o"]
+    xml = BOM_WRITERS["cyclonedx-xml"].render(result, BomOptions(reproducible=True))
+    assert "<services>" in xml
