@@ -56,6 +56,13 @@ def common_options(func: Any) -> Any:
             help="Also read the environment of this interpreter (statically).",
         ),
         click.option(
+            "--hf-cache",
+            "hf_caches",
+            multiple=True,
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            help="Also inventory this Hugging Face cache (a cache root, HF_HOME or one repo).",
+        ),
+        click.option(
             "--offline",
             is_flag=True,
             default=True,
@@ -94,20 +101,10 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Inputs that could not be read also fail the run.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary or warnings on stderr.")
 def scan_command(
-    path: Path,
-    output: Path | None,
-    project_license: str | None,
-    policy: Path | None,
-    python: Path | None,
-    offline: bool,
-    debug: bool,
-    fmt: str,
-    fail_on: str | None,
-    strict: bool,
-    quiet: bool,
+    output: Path | None, fmt: str, fail_on: str | None, strict: bool, quiet: bool, **common: Any
 ) -> None:
     """Find problems in PATH (default: the current directory)."""
-    config = make_config(path, project_license, policy, python, debug)
+    config = make_config(**common)
     result = scan(config)
     write(REPORTERS[fmt].render(result), output)
     if not quiet:
@@ -142,19 +139,10 @@ def scan_command(
     help="Fix timestamp (SOURCE_DATE_EPOCH or none) and serial number.",
 )
 def sbom_command(
-    path: Path,
-    output: Path | None,
-    project_license: str | None,
-    policy: Path | None,
-    python: Path | None,
-    offline: bool,
-    debug: bool,
-    fmt: str,
-    spec_version: str,
-    reproducible: bool,
+    output: Path | None, fmt: str, spec_version: str, reproducible: bool, **common: Any
 ) -> None:
     """Write the AI-BOM of PATH (default: the current directory)."""
-    config = make_config(path, project_license, policy, python, debug)
+    config = make_config(**common)
     result = scan(config)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     options = BomOptions(
@@ -168,9 +156,17 @@ def sbom_command(
 
 
 def make_config(
-    path: Path, project_license: str | None, policy: Path | None, python: Path | None, debug: bool
+    *,
+    path: Path,
+    project_license: str | None,
+    policy: Path | None,
+    python: Path | None,
+    hf_caches: tuple[Path, ...],
+    offline: bool,
+    debug: bool,
 ) -> ScanConfig:
     """Validate user input into a ScanConfig; InputError (exit 2) when it is wrong."""
+    del offline  # the only mode there is: no network access
     if project_license is not None:
         try:
             project_license = parse_user(project_license)
@@ -180,6 +176,7 @@ def make_config(
         root=path,
         python=python,
         virtual_env=_active_virtualenv(),
+        hf_caches=hf_caches,
         policy=load_policy(path, policy),
         project_license=project_license,
         debug=debug,

@@ -55,6 +55,7 @@ class ScanConfig:
     root: Path
     python: Path | None = None
     virtual_env: Path | None = None
+    hf_caches: tuple[Path, ...] = ()
     limits: Limits = field(default_factory=Limits)
     policy: Policy = field(default_factory=Policy)
     project_license: str | None = None

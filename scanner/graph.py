@@ -67,6 +67,12 @@ class GraphBuilder:
     def __init__(self) -> None:
         self.components: dict[str, Component] = {}
         self.edges: list[Edge] = []
+        self.aliases: dict[str, set[str]] = {}
+
+    def alias(self, ref: str, same_as: str) -> None:
+        """`ref` names the same thing as `same_as` (e.g. a hub branch and the commit a cache
+        resolved it to). Applied at build time, and only when it is unambiguous."""
+        self.aliases.setdefault(ref, set()).add(same_as)
 
     def add(self, item: Component | Edge) -> None:
         """Add one sighting."""
@@ -84,6 +90,10 @@ class GraphBuilder:
         without it only `extra` markers are decided and every platform is in scope.
         """
         remap = self._range_remap()
+        for ref, targets in self.aliases.items():
+            (target_ref, *others) = sorted(targets)
+            if not others and ref != target_ref and target_ref in self.components:
+                remap.setdefault(ref, target_ref)
         components: dict[str, Component] = {}
         for ref, comp in self.components.items():
             new_ref = remap.get(ref, ref)

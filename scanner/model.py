@@ -172,6 +172,17 @@ class HubReference:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RevisionResolved:
+    """A local hub cache records which commit a branch or tag pointed to when downloaded."""
+
+    repo_id: str
+    repo_type: str
+    revision: str
+    commit: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RemoteCodeEnabled:
     """Loading runs code from the model repository (e.g. `trust_remote_code=True`)."""
 
@@ -204,6 +215,7 @@ Observation = (
     | DeclaredRequirement
     | TargetEnvironment
     | HubReference
+    | RevisionResolved
     | RemoteCodeEnabled
     | UnsafeLoadCall
 )

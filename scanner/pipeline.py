@@ -15,6 +15,7 @@ from scanner.config import ScanConfig
 from scanner.context import ScanContext
 from scanner.errors import SourceError
 from scanner.graph import ROOT, GraphBuilder
+from scanner.identity import hub_ref
 from scanner.model import (
     Component,
     Edge,
@@ -23,12 +24,13 @@ from scanner.model import (
     Problem,
     ProjectInfo,
     Record,
+    RevisionResolved,
     ScanResult,
     TargetEnvironment,
 )
 from scanner.references import READERS
 from scanner.sources import SOURCES
-from scanner.walk import EntryKind, WalkEntry, is_virtualenv, walk
+from scanner.walk import EntryKind, WalkEntry, is_hub_cache_repo, is_virtualenv, walk
 from scanner.weights import WEIGHT_READERS
 
 NO_SOURCE = (
@@ -44,7 +46,11 @@ def scan(config: ScanConfig) -> ScanResult:
     walked = walk(root, max_files=config.limits.max_files, max_depth=config.limits.max_walk_depth)
     files = frozenset(e.rel for e in walked.entries if e.kind is EntryKind.FILE)
     ctx = ScanContext(root=root, limits=config.limits, files=files)
-    entries = [*walked.entries, *_extra_environments(config, ctx, walked.entries)]
+    entries = [
+        *walked.entries,
+        *_extra_environments(config, ctx, walked.entries),
+        *_hub_caches(config, ctx),
+    ]
 
     builder = GraphBuilder()
     observations: list[Observation] = []
@@ -61,6 +67,7 @@ def scan(config: ScanConfig) -> ScanResult:
             for record in _guarded(source.collect(entry, ctx), entry.rel, config.debug, problems):
                 _dispatch(record, builder, observations, problems)
 
+    _resolve_revisions(builder, observations)
     graph = builder.build(_target(observations))
     problems.extend(_empty_inventory(seen))
     components = tuple(
@@ -100,6 +107,17 @@ def _empty_inventory(seen: list[str]) -> list[Problem]:
     if not seen:
         return [Problem(location=Location(file=PurePosixPath(".")), message=NO_SOURCE)]
     return []
+
+
+def _resolve_revisions(builder: GraphBuilder, observations: Iterable[Observation]) -> None:
+    """A hub cache's `refs/main` says which commit `org/name@main` (and a reference with no
+    revision, which means main) resolved to on this machine: the two name one component."""
+    for obs in observations:
+        if isinstance(obs, RevisionResolved):
+            pinned = hub_ref(obs.repo_id, obs.commit, repo_type=obs.repo_type)
+            builder.alias(hub_ref(obs.repo_id, obs.revision, repo_type=obs.repo_type), pinned)
+            if obs.revision == "main":
+                builder.alias(hub_ref(obs.repo_id, None, repo_type=obs.repo_type), pinned)
 
 
 def _guarded(
@@ -160,6 +178,20 @@ def _extra_environments(
             WalkEntry(rel=ctx.relative(resolved), path=resolved, kind=EntryKind.ENVIRONMENT)
         )
     return extra
+
+
+def _hub_caches(config: ScanConfig, ctx: ScanContext) -> list[WalkEntry]:
+    """Repo dirs of each `--hf-cache PATH` (a cache root, `HF_HOME` with `hub/`, or one repo)."""
+    entries: list[WalkEntry] = []
+    for cache in config.hf_caches:
+        root = cache / "hub" if (cache / "hub").is_dir() else cache
+        repos = [root] if is_hub_cache_repo(root) else sorted(root.iterdir(), key=str)
+        entries.extend(
+            WalkEntry(rel=ctx.relative(repo), path=repo.resolve(), kind=EntryKind.HUB_REPO)
+            for repo in repos
+            if is_hub_cache_repo(repo)
+        )
+    return entries
 
 
 def python_prefix(python: Path) -> Path:

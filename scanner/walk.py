@@ -1,7 +1,8 @@
 """The single directory walk: every later stage works from the entries it yields.
 
 One `os.scandir` pass, honouring `.gitignore` files (at every level) and default excludes.
-Virtual environments are not walked as source: they are yielded once, as environments.
+Virtual environments and Hugging Face cache repos are not walked as source: each is yielded
+once, as an environment or a hub repo, for the reader that understands its layout.
 Directory symlinks are never followed, so loops and escapes out of the root are impossible;
 unreadable directories become problems.
 """
@@ -9,6 +10,7 @@ unreadable directories become problems.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from enum import StrEnum
@@ -44,6 +46,7 @@ class EntryKind(StrEnum):
 
     FILE = "file"
     ENVIRONMENT = "environment"
+    HUB_REPO = "hub-repo"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,6 +75,16 @@ class WalkResult:
 def is_virtualenv(path: Path) -> bool:
     """A directory is a virtual environment when it holds `pyvenv.cfg` (PEP 405)."""
     return (path / "pyvenv.cfg").is_file()
+
+
+HUB_REPO_DIR = re.compile(r"(models|datasets|spaces|kernels)--.+")
+
+
+def is_hub_cache_repo(path: Path) -> bool:
+    """A Hugging Face cache repo dir (`models--org--name` with `snapshots/` or `refs/`)."""
+    return HUB_REPO_DIR.fullmatch(path.name) is not None and (
+        (path / "snapshots").is_dir() or (path / "refs").is_dir()
+    )
 
 
 def walk(root: Path, *, max_files: int = 2_000_000, max_depth: int = 64) -> WalkResult:
@@ -109,6 +122,8 @@ def walk(root: Path, *, max_files: int = 2_000_000, max_depth: int = 64) -> Walk
                     path = Path(child.path)
                     if is_virtualenv(path):
                         entries.append(WalkEntry(rel=rel, path=path, kind=EntryKind.ENVIRONMENT))
+                    elif is_hub_cache_repo(path):
+                        entries.append(WalkEntry(rel=rel, path=path, kind=EntryKind.HUB_REPO))
                     elif child.name not in DEFAULT_EXCLUDED_DIRS and not _ignored(
                         rel, specs, is_dir=True
                     ):

@@ -6,6 +6,7 @@ components, edges, observations and problems); the pipeline runs them in the sam
 
 from __future__ import annotations
 
+from scanner.references.hf_cache import HfCacheReader
 from scanner.sources.base import Source
 
-READERS: tuple[Source, ...] = ()
+READERS: tuple[Source, ...] = (HfCacheReader(),)
