@@ -6,7 +6,19 @@ components, edges, observations and problems); the pipeline runs them in the sam
 
 from __future__ import annotations
 
+from scanner.references.artifacts import DvcReader, MlflowModelReader, OllamaModelfileReader
+from scanner.references.config_files import ConfigFileReader
 from scanner.references.hf_cache import HfCacheReader
+from scanner.references.model_card import ModelCardReader
+from scanner.references.python_code import PythonCodeReader
 from scanner.sources.base import Source
 
-READERS: tuple[Source, ...] = (HfCacheReader(),)
+READERS: tuple[Source, ...] = (
+    HfCacheReader(),
+    ConfigFileReader(),
+    ModelCardReader(),
+    OllamaModelfileReader(),
+    DvcReader(),
+    MlflowModelReader(),
+    PythonCodeReader(),
+)

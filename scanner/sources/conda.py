@@ -6,10 +6,8 @@ observed as IndexUrl(kind="conda-channel"); a `channel::name` prefix becomes the
 channel qualifier. In the `pip:` list, index options become IndexUrl observations and
 `-r` / `-c` includes are not followed here (see `pip_include`).
 
-YAML is parsed with the safe (libyaml) loader and never constructed into Python objects:
-documents with aliases are refused, which rules out alias bombs, and nesting deeper than
-`MAX_DEPTH` is refused before composing, because libyaml's composer recurses in C and a
-deeply nested document crashes the interpreter instead of raising.
+YAML is read with `safeyaml` (node trees only; aliases and nesting deeper than `MAX_DEPTH`
+refused before composing).
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ from pathlib import PurePosixPath
 
 import yaml
 
-from scanner.errors import LimitExceeded
 from scanner.identity import conda_purl
 from scanner.model import (
     Component,
@@ -35,6 +32,7 @@ from scanner.model import (
     Problem,
     Record,
 )
+from scanner.sources import safeyaml
 from scanner.sources.base import (
     EntryKind,
     ScanContext,
@@ -44,9 +42,9 @@ from scanner.sources.base import (
     redact,
     requirement_or_problem,
 )
+from scanner.sources.safeyaml import line_of, mapping
 
 NAME = "conda"
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32
 CLAIMED = ("environment*.yml", "environment*.yaml")
 SPEC = re.compile(r"(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)\s*(?P<rest>.*)")
@@ -95,39 +93,11 @@ class CondaEnvironmentSource:
 
 
 def compose(rel: PurePosixPath, text: str) -> yaml.Node:
-    """The document's node tree, refusing aliases and deep nesting; must be a mapping."""
-    try:
-        depth = 0
-        for event in yaml.parse(text, Loader=LOADER):
-            line = line_of(event.start_mark)
-            if isinstance(event, yaml.AliasEvent):
-                raise SourceError(rel, "uses YAML aliases, which aibom refuses", line=line)
-            depth += isinstance(event, yaml.CollectionStartEvent)
-            depth -= isinstance(event, yaml.CollectionEndEvent)
-            if depth > MAX_DEPTH:
-                raise LimitExceeded(rel, f"nested deeper than {MAX_DEPTH} levels", line=line)
-        node = yaml.compose(text, Loader=LOADER)
-    except yaml.MarkedYAMLError as exc:
-        line = line_of(exc.problem_mark)
-        raise SourceError(rel, f"invalid YAML: {exc.problem}", line=line) from exc
-    except yaml.YAMLError as exc:
-        raise SourceError(rel, f"invalid YAML: {exc}") from exc
+    """The document's node tree (see `safeyaml.compose`); it must be a mapping."""
+    node = safeyaml.compose(rel, text, max_depth=MAX_DEPTH)
     if not isinstance(node, yaml.MappingNode):
         raise SourceError(rel, "not a conda environment file (the document is not a mapping)")
     return node
-
-
-def line_of(mark: object) -> int | None:
-    """1-based line of a libyaml / PyYAML mark."""
-    line = getattr(mark, "line", None)
-    return line + 1 if isinstance(line, int) else None
-
-
-def mapping(node: yaml.Node) -> dict[str, yaml.Node]:
-    """Scalar-keyed entries of a mapping node ({} for anything else)."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def sequence(rel: PurePosixPath, node: yaml.Node, key: str) -> list[yaml.Node]:

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pytest
+
+from scanner.errors import LimitExceeded, SourceError
+from scanner.model import HubReference, Record, RemoteCodeEnabled
+from scanner.references.config_files import ConfigFileReader, JsonLines
+from tests.conftest import FIXTURES, fixture_project
+from tests.scanner.sources.helpers import collect, components, edge_list, walk_entry
+
+READER = ConfigFileReader()
+FILES = FIXTURES / "files" / "config-files"
+ROOT = fixture_project("finetune-configs")
+LLAMA_COMMIT = "d04e592bb4f6aa9cfee91e2e20afa771667e1d4b"
+
+
+def run(rel: str) -> list[Record]:
+    return collect(READER, ROOT, rel)
+
+
+def refs(records: list[Record]) -> list[tuple[str, str, str | None, int | None, str]]:
+    return [
+        (r.repo_id, r.repo_type, r.revision, r.location.line, r.via)
+        for r in records
+        if isinstance(r, HubReference)
+    ]
+
+
+def test_claims():
+    for name in ("configs/train.yaml", "serve.toml", "a/b/dpo.json", "x.YML"):
+        assert READER.claims(walk_entry(name))
+    for name in (
+        "pyproject.toml", "poetry.lock", "uv.lock", "package.json", "tsconfig.base.json",
+        ".pre-commit-config.yaml", "environment.yml", "environment-gpu.yaml", "pylock.toml",
+        ".github/workflows/ci.yml", "pnpm-lock.yaml", "dvc.yaml", "model/tokenizer.json",
+        "train.py", "README.md", "data.jsonl",
+    ):  # fmt: skip
+        assert not READER.claims(walk_entry(name)), name
+
+
+def test_claims_respects_size_cap():
+    entry = walk_entry("big.json")
+    big = type(entry)(rel=entry.rel, path=entry.path, size=2_000_000)
+    assert not READER.claims(big)
+
+
+def test_axolotl_yaml():
+    records = run("configs/axolotl-lora.yml")
+    assert refs(records) == [
+        ("meta-llama/Llama-3.1-8B", "model", LLAMA_COMMIT, 2, "config:base_model"),
+        ("mhenrichsen/alpaca_2k_test", "dataset", None, 13, "config:datasets"),
+        ("HuggingFaceH4/ultrachat_200k", "dataset", "8049631c405ae6576f93f445c6b8166f76f5505a",
+         18, "config:datasets"),
+    ]  # fmt: skip
+    comps = components(records)
+    llama = comps[f"pkg:huggingface/meta-llama/Llama-3.1-8B@{LLAMA_COMMIT}"]
+    assert (llama.type, llama.version, llama.origin) == ("machine-learning-model", LLAMA_COMMIT,
+                                                         "config-files")  # fmt: skip
+    assert comps["hf:dataset/mhenrichsen/alpaca_2k_test"].type == "data"
+    # the commented-out base model, the local jsonl and hub_model_id (an output) are not refs
+    assert not any("fake-org" in ref or "support-llama" in ref for ref in comps)
+    assert {(e.parent, e.kind) for e in edge_list(records)} == {("project:.", "depends-on")}
+    assert not [r for r in records if isinstance(r, RemoteCodeEnabled)]
+
+
+def test_llama_factory_remote_code():
+    records = run("configs/llama_factory_sft.yaml")
+    assert refs(records) == [
+        ("Qwen/Qwen2.5-7B-Instruct", "model", None, 2, "config:model_name_or_path")
+    ]  # `dataset: identity,alpaca_en_demo` names LLaMA-Factory's local dataset registry
+    remote = [r for r in records if isinstance(r, RemoteCodeEnabled)]
+    assert len(remote) == 1
+    assert remote[0].component == "hf:model/Qwen/Qwen2.5-7B-Instruct"
+    assert remote[0].location.line == 3
+
+
+def test_json_args_with_sibling_revisions():
+    records = run("configs/dpo.json")
+    assert refs(records) == [
+        ("mistralai/Mistral-7B-Instruct-v0.3", "model", "main", 2, "config:model_name_or_path"),
+        ("mistralai/Mistral-7B-Instruct-v0.3", "model", "main", 4, "config:ref_model"),
+        ("trl-lib/ultrafeedback_binarized", "dataset", "refs/convert/parquet", 5,
+         "config:dataset_name"),
+    ]  # fmt: skip
+    assert "hf:dataset/trl-lib/ultrafeedback_binarized@refs/convert/parquet" in components(records)
+
+
+def test_toml_serving_config():
+    records = run("serve.toml")
+    assert refs(records) == [
+        (
+            "BAAI/bge-small-en-v1.5",
+            "model",
+            "5c38ec7c405ec4b44b94cc5a9bb96e735b38267a",
+            7,
+            "config:model_id",
+        ),
+        ("cross-encoder/ms-marco-MiniLM-L-6-v2", "model", None, 11, "config:model_name"),
+        ("rajpurkar/squad_v2", "dataset", None, 18, "config:datasets"),
+    ]  # fmt: skip
+    # gpt-4o-mini under a provider table and `local/holdout` are not references
+
+
+def test_url_forms_and_local_paths():
+    records = run("configs/eval.yaml")
+    gsm8k = "e53f048856ff4f594e959d75785d2c2d37b678ee"
+    assert refs(records) == [
+        ("openai/gsm8k", "dataset", gsm8k, 5, "config:datasets"),
+        ("cais/mmlu", "dataset", None, 6, "config:datasets"),
+    ]  # my-checkpoints/merged is a directory of the scanned tree, not a hub repo
+    comp = components(records)[f"pkg:huggingface/datasets/openai/gsm8k@{gsm8k}"]
+    assert ("aibom:hub:written-as", f"hf://datasets/openai/gsm8k@{gsm8k}") in comp.properties
+
+
+@pytest.mark.parametrize(
+    "rel",
+    ["configs/litellm.yaml", "configs/ds_zero3.json", "configs/accelerate.yaml",
+     "my-checkpoints/merged/config.json"],
+)  # fmt: skip
+def test_no_references(rel):
+    assert run(rel) == []
+
+
+def test_peft_adapter_config_is_lineage():
+    records = run("adapters/support-lora/adapter_config.json")
+    assert refs(records) == [
+        ("meta-llama/Llama-3.1-8B", "model", None, 4, "config:base_model_name_or_path")
+    ]
+    edges = {(e.parent, e.child, e.kind) for e in edge_list(records)}
+    assert edges == {
+        ("project:.", "model:adapters/support-lora", "depends-on"),
+        ("model:adapters/support-lora", "hf:model/meta-llama/Llama-3.1-8B", "base-model"),
+    }
+    assert components(records)["model:adapters/support-lora"].name == "support-lora"
+
+
+def test_multi_document_yaml():
+    records = collect(READER, FILES, "multi.yaml")
+    assert [(r[0], r[3]) for r in refs(records)] == [("org/first", 2), ("org/second", 4)]
+    remote = [r for r in records if isinstance(r, RemoteCodeEnabled)]
+    assert [(r.component, r.location.line) for r in remote] == [("hf:model/org/second", 5)]
+
+
+def test_json_lines_for_repeated_values():
+    records = collect(READER, FILES, "repeated.json")
+    assert [(r[0], r[3]) for r in refs(records)] == [("org/a", 3), ("org/a", 4), ("org/b", 5)]
+    remote = [r for r in records if isinstance(r, RemoteCodeEnabled)]
+    assert [(r.component, r.location.line) for r in remote] == [("hf:model/org/b", 5)]
+
+
+def test_json_lines_unknown_value():
+    assert JsonLines('{"a": 1}').locate((), "model", "org/x") is None
+
+
+def test_unrelated_broken_yaml_is_not_parsed():
+    assert collect(READER, FILES, "helm-template.yaml") == []
+
+
+@pytest.mark.parametrize(
+    ("rel", "error", "reason"),
+    [
+        ("bad.yaml", SourceError, "invalid YAML"),
+        ("aliases.yaml", SourceError, "aliases"),
+        ("deep.yaml", LimitExceeded, "nested deeper"),
+        ("truncated.json", SourceError, "invalid JSON"),
+        ("bad.toml", SourceError, "invalid TOML"),
+        ("binary.json", SourceError, "binary"),
+    ],
+)
+def test_bad_files_raise_source_errors(rel, error, reason):
+    with pytest.raises(error) as caught:
+        collect(READER, FILES, rel)
+    assert reason in caught.value.reason
+    assert caught.value.path == PurePosixPath(rel)
+
+
+def test_llama_factory_dataset_info(tmp_path):
+    (tmp_path / "dataset_info.json").write_text(
+        '{\n  "alpaca_en": {\n    "hf_hub_url": "llamafactory/alpaca_en",\n'
+        '    "ms_hub_url": "llamafactory/alpaca_en"\n  },\n'
+        '  "identity": {\n    "file_name": "identity.json"\n  }\n}\n'
+    )
+    records = collect(READER, tmp_path, "dataset_info.json")
+    assert refs(records) == [("llamafactory/alpaca_en", "dataset", None, 3, "config:hf_hub_url")]
+
+
+def test_hosted_model_keys(tmp_path):
+    (tmp_path / "app.yaml").write_text(
+        "llm:\n  provider: openai\n  model: openai/whisper-large-v3\n"
+        "fallback:\n  model: bedrock/anthropic.claude-3\n"
+        "asr:\n  model: openai/whisper-large-v3\n"
+    )
+    records = collect(READER, tmp_path, "app.yaml")
+    assert refs(records) == [("openai/whisper-large-v3", "model", None, 7, "config:model")]

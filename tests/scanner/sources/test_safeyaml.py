@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pytest
+
+from scanner.errors import LimitExceeded, SourceError
+from scanner.sources import safeyaml
+
+REL = PurePosixPath("x.yaml")
+
+
+def test_plain_values_and_lines():
+    text = "a: 1\nb: yes\nc: ~\nd:\n  - x\n  - {e: 'f'}\n"
+    node = safeyaml.compose(REL, text)
+    assert node is not None
+    lines: dict[tuple[str | int, ...], int] = {}
+    assert safeyaml.plain(node, lines) == {"a": "1", "b": True, "c": None, "d": ["x", {"e": "f"}]}
+    assert lines[("a",)] == 1
+    assert lines[("d", 0)] == 5
+    assert lines[("d", 1, "e")] == 6
+
+
+def test_unknown_tags_are_text_never_objects():
+    node = safeyaml.compose(REL, "a: !!python/object/apply:os.system ['echo hi']\n")
+    assert node is not None
+    assert safeyaml.plain(node) == {"a": ["echo hi"]}
+
+
+def test_empty_document():
+    assert safeyaml.compose(REL, "") is None
+    assert safeyaml.compose_all(REL, "# only a comment\n") == []
+
+
+def test_aliases_refused():
+    with pytest.raises(SourceError, match="aliases") as caught:
+        safeyaml.compose(REL, "a: &x [1]\nb: *x\n")
+    assert caught.value.line == 2
+
+
+def test_depth_capped_before_composing():
+    text = "a: " + "[" * 50_000 + "]" * 50_000 + "\n"
+    with pytest.raises(LimitExceeded, match="nested deeper than 32"):
+        safeyaml.compose(REL, text)
+    assert safeyaml.compose(REL, "a: [[[1]]]\n", max_depth=4) is not None
+
+
+def test_errors_name_the_file_line_with_an_offset():
+    with pytest.raises(SourceError, match="invalid YAML") as caught:
+        safeyaml.compose_all(REL, "a: 1\nb: [\n", first_line=10)
+    assert (caught.value.line or 0) >= 11
+
+
+def test_one_document_expected():
+    with pytest.raises(SourceError, match="more than one YAML document") as caught:
+        safeyaml.compose(REL, "a: 1\n---\nb: 2\n")
+    assert caught.value.line == 3
+    assert len(safeyaml.compose_all(REL, "a: 1\n---\nb: 2\n")) == 2
+
+
+def test_helpers_on_other_nodes():
+    node = safeyaml.compose(REL, "- 1\n")
+    assert node is not None
+    assert safeyaml.mapping(node) == {}
+    assert safeyaml.scalar(node) is None
+    assert safeyaml.line_of(object()) is None
