@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -42,10 +43,11 @@ class ScanContext:
 
     def resolve(self, rel: PurePosixPath) -> Path:
         """Absolute path of `rel`; refuses paths that leave the scanned root."""
-        path = (self.root / rel).resolve()
-        if not path.is_relative_to(self.root):
+        real = os.path.realpath(f"{self.root}{os.sep}{rel}")  # cheaper than Path.resolve()
+        root = str(self.root)
+        if real != root and not real.startswith(root + os.sep):
             raise SourceError(rel, "points outside the scanned directory; not read")
-        return path
+        return Path(real)
 
     def relative(self, path: Path) -> PurePosixPath:
         """`path` relative to the root (or absolute when outside it, e.g. `--python`)."""

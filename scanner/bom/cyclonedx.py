@@ -7,9 +7,16 @@ requested format and version with its own outputters, dropping what 1.5 lacks. T
 the direct path to the library: the library reading our 1.6 document writes it back
 unchanged. (Building every BOM through the library's object model costs about 1 ms per
 component, which an environment's vendored PEP 770 components turn into most of a run.)
-Every output is validated against the bundled schema before it is returned. Fields the
-library does not model (a `modelCard` for machine-learning-model components, `data` for
-data components) are to be added to `document`'s result; only JSON can carry them.
+Every output is validated against the bundled schema before it is returned.
+
+ML-BOM: the library does not model a component's `modelCard` (machine-learning-model
+components) nor its `data` (componentData of data components) and `Bom.from_json` silently
+drops both. JSON 1.6 has them from `document`; for JSON 1.5 (whose schema has both, and
+nothing `mlbom` emits is 1.6-only) they are copied back onto the library's output by
+bom-ref; XML (1.5 and 1.6) goes without them: model task / architecture and training
+datasets are lost there, though the `aibom:` properties they came from, the base models as
+`pedigree` ancestors and the whole dependency graph (trained-on and base-model edges
+included) remain.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from scanner.bom import mlbom
 from scanner.bom.base import BomOptions
 from scanner.bom.cyclonedx_document import Json, document
 from scanner.bom.validate import VERSIONS, validate_json, validate_xml
@@ -36,7 +44,9 @@ class CycloneDxJson:
         """The BOM as indented JSON, validated against the bundled schema."""
         bom = document(result, options)
         if options.spec_version != "1.6":
-            bom = _via_library(bom, options.spec_version)
+            rewritten = _via_library(bom, options.spec_version)
+            mlbom.carry_over(bom, rewritten)
+            bom = rewritten
         validate_json(bom, options.spec_version)
         return json.dumps(bom, indent=2, ensure_ascii=False) + "\n"
 

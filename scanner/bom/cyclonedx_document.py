@@ -2,9 +2,13 @@
 
 Everything a component carries goes in: purl, version, licenses (the normalised expression,
 else each raw statement as a named license with its full text attached), hashes, links,
-scope, properties, evidence occurrences, nested (PEP 770) components; the dependency graph
-names every component. What the schema cannot hold (an odd digest, a URL no encoding can
-make valid, an unparsable purl) is kept as an `aibom:` property rather than dropped.
+scope, properties, evidence occurrences, nested (PEP 770) components, and the ML-BOM parts
+(`mlbom`: model cards, componentData, base models as pedigree ancestors). The dependency
+graph names every component and holds every edge kind, since each means "needs":
+depends-on, contains (project → sub-project or hub snapshot, model → its files), base-model
+(fine-tune / adapter / merge → base model) and trained-on (model → dataset). What the
+schema cannot hold (an odd digest, a URL no encoding can make valid, an unparsable purl)
+is kept as an `aibom:` property rather than dropped.
 Lists are sorted as cyclonedx-python-lib sorts them, so the library writes the document
 back unchanged (the writers rely on it for XML and spec 1.5).
 """
@@ -18,12 +22,14 @@ import operator
 import re
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from packageurl import PackageURL
 
 from scanner import __version__
+from scanner.bom import mlbom
 from scanner.bom.base import BomOptions
 from scanner.bom.validate import clean_url, schema_enum
 from scanner.model import Component, ComponentType, ExternalRef, Hash, LicenseEvidence, ScanResult
@@ -42,14 +48,14 @@ _HEX = re.compile(r"[a-fA-F0-9]+")
 def document(result: ScanResult, options: BomOptions) -> Json:
     """The BOM as a CycloneDX 1.6 JSON object, in stable order, with its serial number."""
     info = result.project
-    groups = _groups(result)
+    graph = _Graph(_groups(result), mlbom.Lineage.of(result))
     listed = sorted((c for c in result.components if c.bom_ref != info.bom_ref), key=BY_REF)
     others = [c for c in listed if c.type is not ComponentType.SERVICE]
     services = [c for c in listed if c.type is ComponentType.SERVICE]
     refs = _Refs()
     for ref in (info.bom_ref, *(c.bom_ref for c in listed)):
         refs.claim(ref)
-    project = _component(_project(result), refs, groups, info.bom_ref)
+    project = _component(_project(result), refs, graph, info.bom_ref)
     del project["scope"]  # the project is what the BOM describes, not a dependency
     metadata: Json = {}
     if (when := timestamp(options)) is not None:
@@ -67,7 +73,7 @@ def document(result: ScanResult, options: BomOptions) -> Json:
         "metadata": metadata,
     }
     if others:
-        doc["components"] = [_component(c, refs, groups, refs.first[c.bom_ref]) for c in others]
+        doc["components"] = [_component(c, refs, graph, refs.first[c.bom_ref]) for c in others]
     if services:
         doc["services"] = [_service(c, refs.first[c.bom_ref]) for c in services]
     doc["dependencies"] = _dependencies(result, refs)
@@ -123,6 +129,23 @@ class _Refs:
         self.all.append(value)
         return value
 
+    def reserve(self, ref: str) -> str:
+        """A bom-ref unique in the BOM for something outside the graph (a pedigree ancestor)."""
+        value = base = _text(ref)
+        count = 2
+        while value in self.taken:
+            value, count = f"{base}|{count}", count + 1
+        self.taken.add(value)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Graph:
+    """What a component's entry needs from the edges: its groups and its lineage."""
+
+    groups: dict[str, set[str]]
+    lineage: mlbom.Lineage
+
 
 def _project(result: ScanResult) -> Component:
     """The project as a component: its own sighting if the graph has one, else the header."""
@@ -152,9 +175,9 @@ def _service(comp: Component, bom_ref: str) -> Json:
     return out
 
 
-def _component(comp: Component, refs: _Refs, groups: dict[str, set[str]], bom_ref: str) -> Json:
+def _component(comp: Component, refs: _Refs, graph: _Graph, bom_ref: str) -> Json:
     """One component in CycloneDX form; what the schema cannot hold is kept as properties."""
-    props = set(_properties(comp, groups.get(comp.bom_ref, set())))
+    props = set(_properties(comp, graph.groups.get(comp.bom_ref, set())))
     out: Json = {"type": comp.type.value, "bom-ref": bom_ref, "name": _text(comp.name)}
     if comp.version:
         out["version"] = _text(comp.version)
@@ -176,6 +199,8 @@ def _component(comp: Component, refs: _Refs, groups: dict[str, set[str]], bom_re
         out["purl"] = purl
     elif comp.purl:
         props.add(("aibom:purl", _text(comp.purl)))
+    if pedigree := _pedigree(comp, refs, graph.lineage, bom_ref):
+        out["pedigree"] = pedigree
     ext_refs = []
     for ref in comp.external_refs:
         if (cdx_ref := _external_ref(ref)) is not None:
@@ -202,15 +227,49 @@ def _component(comp: Component, refs: _Refs, groups: dict[str, set[str]], bom_re
         evidence["licenses"] = evidence_licenses
     if evidence:
         out["evidence"] = evidence
+    out.update(_ml_fields(comp, refs, graph.lineage))
     if comp.nested:
         out["components"] = sorted(
             (
-                _component(c, refs, groups, refs.claim(c.bom_ref, bom_ref))
+                _component(c, refs, graph, refs.claim(c.bom_ref, bom_ref))
                 for c in sorted(comp.nested, key=BY_REF)
             ),
             key=lambda c: str(c["bom-ref"]),
         )
     return out
+
+
+def _ml_fields(comp: Component, refs: _Refs, lineage: mlbom.Lineage) -> Json:
+    """`modelCard` of a model, `data` of a dataset (JSON only: the library drops both)."""
+    if comp.type is ComponentType.MODEL:
+        datasets = lineage.datasets.get(comp.bom_ref, set())
+        card = mlbom.model_card(comp, (refs.first[d] for d in datasets if lineage.is_data(d)))
+        return {"modelCard": _texts(card)} if card else {}
+    if comp.type is ComponentType.DATA:
+        return {"data": _texts(mlbom.component_data(comp))}
+    return {}
+
+
+def _pedigree(comp: Component, refs: _Refs, lineage: mlbom.Lineage, bom_ref: str) -> Json | None:
+    """Base models as ancestors, each under a bom-ref no other part of the BOM uses."""
+    found = lineage.bases.get(comp.bom_ref, set())
+    bases = [lineage.components[ref] for ref in sorted(found) if ref in lineage.components]
+    pedigree: Json | None = _texts(mlbom.pedigree(comp, bom_ref, bases, refs.reserve))
+    for ancestor in pedigree["ancestors"] if pedigree else ():
+        if "purl" in ancestor and (purl := _purl(ancestor.pop("purl"))):
+            ancestor["purl"] = purl
+    return pedigree
+
+
+def _texts(node: Any) -> Any:
+    """`node` with every string made XML-safe by `_text`."""
+    if isinstance(node, str):
+        return _text(node)
+    if isinstance(node, dict):
+        return {k: _texts(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_texts(v) for v in node]
+    return node
 
 
 def _properties(comp: Component, groups: set[str]) -> Iterator[tuple[str, str]]:
@@ -323,7 +382,7 @@ def _text(value: str) -> str:
 
 
 def _dependencies(result: ScanResult, refs: _Refs) -> list[Json]:
-    """One entry per component, the root's and nested ones' included; edges of both kinds.
+    """One entry per component, the root's and nested ones' included; edges of every kind.
 
     A leaf's entry has no `dependsOn`. Edges naming a ref that is not in the BOM are left
     out: they cannot be expressed.

@@ -1,32 +1,23 @@
 """The `CallPattern` plug-in interface for model references in Python code, and what patterns
-share: the `CallSite` they are handed, hub id validation and the records of one sighting.
+share: the `CallSite` they are handed and the records of one sighting.
 
 A pattern only observes: it turns one resolved call into components, edges and observations.
-Ids that look like local paths are skipped (a local model directory is the weights readers'
-business, not a hub reference).
+Hub id syntax, URL forms and legacy names are `hubid`'s (the config readers use the same
+rules); here an id is also refused when it names a file or directory of the scanned tree (a
+local model directory is the weights readers' business, not a hub reference).
 """
 
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from scanner.context import ScanContext
-from scanner.identity import hub_ref, huggingface_purl, is_commit
-from scanner.model import (
-    Component,
-    ComponentType,
-    Edge,
-    HubReference,
-    Location,
-    Record,
-    RemoteCodeEnabled,
-)
+from scanner.model import Component, Edge, Location, Record, RemoteCodeEnabled
+from scanner.references import hubid
+from scanner.references.hubid import HubId
 
 
 class Unknown:
@@ -38,39 +29,6 @@ class Unknown:
 
 UNKNOWN = Unknown()
 """Sentinel for an argument whose value could not be resolved statically."""
-
-HUB_PART = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?")
-FILE_SUFFIXES = (
-    *(".py", ".bin", ".pt", ".pth", ".ckpt", ".safetensors", ".gguf", ".onnx", ".json"),
-    *(".pkl", ".h5", ".keras", ".tflite", ".txt", ".csv", ".yaml", ".yml", ".zip"),
-)
-LOCAL_DIR_NAMES = frozenset(
-    {
-        "model",
-        "models",
-        "checkpoint",
-        "checkpoints",
-        "ckpt",
-        "output",
-        "outputs",
-        "data",
-        "weights",
-        "runs",
-        "results",
-        "tmp",
-        "saved_model",
-        "saved_models",
-        "artifacts",
-    }
-)
-"""First path segments that mean a local directory, not a hub namespace."""
-HF_HOSTS = ("huggingface.co", "hf.co")
-LEGACY_MODEL = re.compile(
-    r"(?:albert|bert|camembert|ctrl|distilbert|distilgpt2|distilroberta|flaubert|gpt2|openai-gpt"
-    r"|roberta|t5|transfo-xl|xlm|xlnet)(?:-[a-z0-9-]+)?"
-)
-"""Families of the canonical models that predate namespaces (`gpt2`, `bert-base-uncased`):
-the only single-name model ids the Hub has (new repos always have an owner)."""
 
 
 def no_producer(node: ast.expr) -> CallSite | None:
@@ -144,71 +102,20 @@ class CallPattern(Protocol):
         ...
 
 
-def local_dirs(ctx: ScanContext) -> frozenset[PurePosixPath]:
-    """Every directory holding a walked file (memoised in ctx)."""
-    key = ("local-dirs", PurePosixPath("."))
-    if key not in ctx.memo:
-        ctx.memo[key] = frozenset(p for f in ctx.files for p in f.parents)
-    dirs: frozenset[PurePosixPath] = ctx.memo[key]
-    return dirs
+def hub_id(value: object, call: CallSite, *, any_single: bool = False) -> HubId | None:
+    """`value` as a hub repo (`hubid.hub_id`), or None for a non-string, an invalid id or an
+    id written plainly that is also a file or directory of the scanned tree.
 
-
-def is_local_path(value: str, call: CallSite) -> bool:
-    """True when `value` names a path rather than a hub repo."""
-    if value.startswith(("/", ".", "~", "\\", "$")) or "\\" in value or value[1:3] == ":/":
-        return True
-    first = value.split("/", 1)[0]
-    if first.lower() in LOCAL_DIR_NAMES or value.lower().endswith(FILE_SUFFIXES):
-        return True
-    dirs = local_dirs(call.ctx)
-    rel = call.location.file
-    project = call.ctx.project_dir_for(rel)
-    candidates = (PurePosixPath(value), rel.parent / value, project / value)
-    return any(PurePosixPath(*c.parts) in dirs for c in candidates if c.parts)
-
-
-def valid_hub_id(value: str) -> bool:
-    """`org/name` or a legacy `name`, with the characters the Hub allows in each part."""
-    parts = value.split("/")
-    if len(parts) > 2 or not all(HUB_PART.fullmatch(p) for p in parts):
-        return False
-    return not any("--" in p or ".." in p for p in parts)
-
-
-def hub_id(value: object, call: CallSite, *, any_single: bool = False) -> str | None:
-    """`value` as a hub repo id, or None for a non-string, a local path or an invalid id.
-
-    Legacy model ids without a namespace (`gpt2`, `bert-base-uncased`) are real hub repos and
-    are kept as written (the purl then has no namespace); another single name is taken for
-    a local directory unless `any_single` (datasets: `squad`, `imdb`, ... are all legacy).
+    Legacy model ids without a namespace (`gpt2`) are kept as written here and named by
+    their namespaced id in the records; another single name is refused unless `any_single`
+    (datasets: `squad`, `imdb`, ... are all single names).
     """
     if not isinstance(value, str):
         return None
-    value = value.strip()
-    if not value or is_local_path(value, call) or not valid_hub_id(value):
-        return None
-    if "/" not in value and not any_single and not LEGACY_MODEL.fullmatch(value):
-        return None
-    return value
-
-
-def hub_url(url: str) -> tuple[str, str | None, str] | None:
-    """(repo_id, revision, file) of a `https://huggingface.co/<id>/(blob|resolve)/<rev>/<file>`
-    URL, a dataset URL (`/datasets/<id>/...`) keeping the `datasets/` marker in repo_id."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or parts.hostname not in HF_HOSTS:
-        return None
-    segments = [s for s in parts.path.split("/") if s]
-    prefix = ""
-    if segments[:1] == ["datasets"]:
-        prefix, segments = "datasets/", segments[1:]
-    if len(segments) >= 4 and segments[2] in ("blob", "resolve"):
-        repo = "/".join(segments[:2])
-        return prefix + repo, segments[3], "/".join(segments[4:])
-    return None
+    found = hubid.hub_id(value, any_single=any_single)
+    if found is None or found.url_form:
+        return found
+    return None if hubid.in_tree(call.ctx, call.location.file, found.repo_id) else found
 
 
 def revision_of(call: CallSite, *names: str) -> str | None:
@@ -232,40 +139,36 @@ def trusts_remote_code(call: CallSite) -> bool:
 
 def hub_records(
     call: CallSite,
-    repo_id: str,
+    found: HubId,
     *,
-    repo_type: str = "model",
+    repo_type: str | None = None,
     revision: str | None = None,
     properties: tuple[tuple[str, str], ...] = (),
     remote_code: bool = False,
 ) -> Iterator[Record]:
-    """Component, project edge, HubReference (and RemoteCodeEnabled) of one hub sighting."""
-    ref = hub_ref(repo_id, revision, repo_type=repo_type)
-    props = [("aibom:hub", "huggingface"), *properties]
-    if revision:
-        props.append(("aibom:revision", revision))
+    """Component, project edge, HubReference (and RemoteCodeEnabled) of one hub sighting.
+
+    The revision is `revision`, else the one `found`'s URL form names; the repo type is
+    `repo_type`, else `found`'s."""
+    props = [*properties]
     if call.cell is not None:
         props.append(("aibom:notebook-cell", str(call.cell)))
-    commit = revision.lower() if revision and is_commit(revision.lower()) else None
-    yield Component(
-        bom_ref=ref,
-        type=ComponentType.DATA if repo_type == "dataset" else ComponentType.MODEL,
-        name=repo_id,
-        version=commit,
-        purl=huggingface_purl(repo_id, revision, repo_type=repo_type),
-        locations=(call.location,),
-        origin=call.origin,
-        properties=tuple(props),
+    records = list(
+        hubid.hub_records(
+            found.repo_id,
+            revision=revision or found.revision,
+            repo_type=repo_type or found.repo_type,
+            location=call.location,
+            via=call.via(),
+            origin=call.origin,
+            written=found.written,
+            properties=tuple(props),
+        )
     )
+    ref = records[0].bom_ref if isinstance(records[0], Component) else ""
+    yield records[0]
     yield Edge(parent=call.project, child=ref)
-    yield HubReference(
-        component=ref,
-        repo_id=repo_id,
-        repo_type=repo_type,
-        revision=revision,
-        location=call.location,
-        via=call.via(),
-    )
+    yield from records[1:]
     if remote_code:
         yield RemoteCodeEnabled(
             component=ref,
@@ -289,5 +192,5 @@ def produced_id(
     site = call.producer(expr)
     if site is None:
         return None
-    repo = hub_id(site.arg(0, *names), site)
-    return None if repo is None else (repo, revision_of(site))
+    found = hub_id(site.arg(0, *names), site)
+    return None if found is None else (found.name, revision_of(site) or found.revision)

@@ -20,7 +20,6 @@ adapter directory's base model (a `base-model` edge from `model:<dir>`).
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from scanner.model import Component, ComponentType, Edge, Location, Record, RemoteCodeEnabled
-from scanner.references.hubid import HubId, hub_id, hub_records
+from scanner.references.hubid import HubId, hub_id, hub_records, in_tree
 from scanner.sources import safeyaml
 from scanner.sources.base import EntryKind, ScanContext, WalkEntry, project_parent
 from scanner.sources.tomllines import TomlLines
@@ -242,15 +241,7 @@ def local(ctx: ScanContext, rel: PurePosixPath, hit: Hit) -> bool:
     """True when the id is also a file or directory of the scanned tree (a local path)."""
     if hit.written != hit.found.repo_id:
         return False  # a URL form is explicit
-    dirs = ctx.memo.get(("aibom:dirs", PurePosixPath(".")))
-    if dirs is None:
-        dirs = {parent for f in ctx.files for parent in f.parents}
-        ctx.memo[("aibom:dirs", PurePosixPath("."))] = dirs
-    for base in (rel.parent, PurePosixPath(".")):
-        target = PurePosixPath(posixpath.normpath(str(base / hit.written)))
-        if target in ctx.files or target in dirs:
-            return True
-    return False
+    return in_tree(ctx, rel, hit.written)
 
 
 def records(

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from scanner.model import Component, ComponentType, Edge, ExternalRef, Record
+from scanner.references import hubid
 from scanner.references.base import (
     CallSite,
     hub_id,
     hub_records,
-    hub_url,
     revision_of,
     trusts_remote_code,
 )
@@ -57,17 +57,6 @@ def data_file_urls(value: object) -> Iterator[str]:
             yield from data_file_urls(item)
 
 
-def hf_path(url: str) -> tuple[str, str | None] | None:
-    """(repo_id, revision) of `hf://datasets/<org>/<name>[@rev]/<path>`."""
-    if not url.startswith("hf://datasets/"):
-        return None
-    parts = url.removeprefix("hf://datasets/").split("/")
-    if len(parts) < 2:
-        return None
-    name, _, revision = parts[1].partition("@")
-    return f"{parts[0]}/{name}", revision or None
-
-
 @dataclass(frozen=True, slots=True)
 class LoadDataset:
     """Datasets loaded by id, and remote data files."""
@@ -104,16 +93,13 @@ class LoadDataset:
     @staticmethod
     def data_file(call: CallSite, url: str) -> Iterator[Record]:
         """Records of one remote data file; local paths give none."""
-        hub = hf_path(url)
-        if hub is None and (parsed := hub_url(url)) and parsed[0].startswith("datasets/"):
-            hub = parsed[0].removeprefix("datasets/"), parsed[1]
-        if hub is not None:
-            repo = hub_id(hub[0], call)
-            if repo is not None:
+        if url.startswith(("hf://datasets/", "https://", "http://")):
+            hub = hubid.hub_id(url)
+            if hub is not None and hub.repo_type == "dataset":
                 props = (("aibom:loader", call.callee), ("aibom:file", url))
-                yield from hub_records(
-                    call, repo, repo_type="dataset", revision=hub[1], properties=props
-                )
+                yield from hub_records(call, hub, properties=props)
+                return
+        elif url.startswith("hf://"):
             return
         try:
             scheme = urlsplit(url).scheme

@@ -8,16 +8,17 @@ from dataclasses import dataclass
 
 from scanner.identity import hub_ref
 from scanner.model import Record
+from scanner.references import hubid
 from scanner.references.base import (
     CallSite,
     hub_id,
     hub_records,
-    hub_url,
     lineage,
     produced_id,
     revision_of,
     trusts_remote_code,
 )
+from scanner.references.hubid import HubId, component_ref
 
 
 def properties(call: CallSite) -> tuple[tuple[str, str], ...]:
@@ -48,12 +49,11 @@ class DiffusersLoad:
         revision = revision_of(call)
         value = call.arg(0, "pretrained_model_name_or_path", "pretrained_model_link_or_path")
         if call.callee.endswith(".from_single_file"):
-            parsed = hub_url(value) if isinstance(value, str) else None
-            if parsed is None or parsed[0].startswith("datasets/"):
+            parsed = hubid.hub_file(value) if isinstance(value, str) else None
+            if parsed is None or parsed[0].repo_type != "model":
                 return
-            repo: str | None = parsed[0]
-            revision = revision or parsed[1]
-            props = (*properties(call), ("aibom:file", parsed[2]))
+            repo: HubId | None = parsed[0]
+            props = (*properties(call), ("aibom:file", parsed[1]))
         else:
             repo, props = hub_id(value, call), properties(call)
         if repo is None:
@@ -74,10 +74,10 @@ class LoraWeights:
         repo = hub_id(call.arg(0, "pretrained_model_name_or_path_or_dict"), call)
         if repo is None:
             return
-        revision = revision_of(call)
+        revision = revision_of(call) or repo.revision
         props = (*properties(call), ("aibom:adapter", "lora"))
         yield from hub_records(call, repo, revision=revision, properties=props)
         func = call.node.func
         base = produced_id(call, getattr(func, "value", None), "pretrained_model_name_or_path")
         if base is not None:
-            yield lineage(hub_ref(repo, revision), hub_ref(*base), "base-model")
+            yield lineage(component_ref(repo, revision), hub_ref(*base), "base-model")

@@ -25,7 +25,7 @@ API_METHODS = (
     "get_paths_info",
     "get_safetensors_metadata",
 )
-REPO_TYPES = {"model": "model", "dataset": "dataset", None: "model"}
+REPO_TYPES = {"model": "model", "dataset": "dataset", None: None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +49,9 @@ class HubDownloads:
             declared = "model"
         if repo is None or not (declared is None or isinstance(declared, str)):
             return
-        repo_type = REPO_TYPES.get(declared)
-        if repo_type is None:
+        if declared not in REPO_TYPES:
             return
+        repo_type = REPO_TYPES[declared]
         props = [("aibom:loader", call.callee)]
         filename = call.string(
             1 if method in ("hf_hub_download", "hf_hub_url") else None, "filename"

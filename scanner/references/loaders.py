@@ -15,6 +15,7 @@ from scanner.model import Component, ComponentType, Edge, Record
 from scanner.references.base import CallSite, hub_id, hub_records, revision_of, trusts_remote_code
 
 HF_HUB_PREFIXES = ("hf-hub:", "hf_hub:")
+"""timm / open_clip take a hub model only in this form; a plain name is an architecture."""
 SPACY_PACKAGE = re.compile(r"[a-z]{2,3}_[a-z0-9_]+")
 
 
@@ -58,14 +59,6 @@ class LlamaCpp:
         yield from hub_records(call, repo, revision=revision_of(call), properties=tuple(props))
 
 
-def hf_hub_model(value: object) -> tuple[str, str | None] | None:
-    """(repo_id, revision) of `hf-hub:org/name[@rev]`."""
-    if not isinstance(value, str) or not value.startswith(HF_HUB_PREFIXES):
-        return None
-    repo, _, revision = value.split(":", 1)[1].partition("@")
-    return repo, revision or None
-
-
 @dataclass(frozen=True, slots=True)
 class TimmOpenClip:
     """timm and open_clip models named `hf-hub:org/name`."""
@@ -82,11 +75,12 @@ class TimmOpenClip:
     def match(self, call: CallSite) -> Iterator[Record]:
         """The hub model of an `hf-hub:` id."""
         for value in (call.arg(0, "model_name"), call.arg(None, "pretrained")):
-            parsed = hf_hub_model(value)
-            repo = hub_id(parsed[0], call) if parsed else None
-            if parsed and repo:
+            if not isinstance(value, str) or not value.startswith(HF_HUB_PREFIXES):
+                continue
+            repo = hub_id(value, call)
+            if repo is not None:
                 props = (("aibom:loader", call.callee),)
-                yield from hub_records(call, repo, revision=parsed[1], properties=props)
+                yield from hub_records(call, repo, properties=props)
 
 
 @dataclass(frozen=True, slots=True)

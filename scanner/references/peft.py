@@ -22,6 +22,7 @@ from scanner.references.base import (
     revision_of,
     trusts_remote_code,
 )
+from scanner.references.hubid import component_ref
 
 BASE_KEYWORDS = ("pretrained_model_name_or_path", "model")
 
@@ -52,11 +53,11 @@ class PeftAdapters:
         repo = hub_id(value, call)
         if repo is None:
             return
-        revision = revision_of(call)
+        revision = revision_of(call) or repo.revision
         props = (("aibom:loader", call.callee), ("aibom:adapter", "peft"))
         yield from hub_records(
             call, repo, revision=revision, properties=props, remote_code=trusts_remote_code(call)
         )
         base = produced_id(call, base_expr, *BASE_KEYWORDS)
         if base is not None:
-            yield lineage(hub_ref(repo, revision), hub_ref(*base), "base-model")
+            yield lineage(component_ref(repo, revision), hub_ref(*base), "base-model")

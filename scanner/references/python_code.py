@@ -47,17 +47,23 @@ class Matcher:
 
     patterns: tuple[CallPattern, ...]
     roots: frozenset[str]
-    trigger: re.Pattern[bytes]
+    trigger: tuple[bytes, ...]
     globs: tuple[tuple[re.Pattern[str], CallPattern], ...]
-    words: tuple[frozenset[bytes], ...]
+    words: tuple[tuple[bytes | None, tuple[bytes, ...]], ...]
+    """Per callee glob: its root module (when it is one of the glob's words), and the
+    glob's other words."""
 
     def mentions(self, data: bytes) -> bool:
         """Cheap pre-filter: some callee's module and every name in it occur in `data`
-        (a file that never says `from_pretrained` cannot call it)."""
-        if not self.trigger.search(data):
+        (a file that never says `from_pretrained` cannot call it). Each name is looked for
+        only when the module of its glob is there."""
+        present = {root for root in self.trigger if root in data}
+        if not present:
             return False
-        present = {word for word in set().union(*self.words) if word in data}
-        return any(needed <= present for needed in self.words)
+        return any(
+            (root is None or root in present) and all(word in data for word in rest)
+            for root, rest in self.words
+        )
 
     def wanted(self, callee: str) -> list[CallPattern]:
         """The patterns whose callees match `callee`."""
@@ -72,17 +78,28 @@ def matcher(patterns: tuple[CallPattern, ...]) -> Matcher:
     roots = frozenset(
         re.split(r"[.*(]", glob, maxsplit=1)[0] for p in patterns for glob in p.callees
     )
-    trigger = re.compile(b"|".join(re.escape(root.encode()) for root in sorted(roots)))
     globs = tuple(
         (re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in p.callees)), p)
         for p in patterns
     )
     words = tuple(
-        frozenset(word.encode() for word in IDENTIFIER.findall(glob))
-        for p in patterns
-        for glob in p.callees
+        dict.fromkeys(
+            glob_words(re.split(r"[.*(]", glob, maxsplit=1)[0], glob)
+            for p in patterns
+            for glob in p.callees
+        )
     )
+    trigger = tuple(root.encode() for root in sorted(roots))
     return Matcher(patterns=patterns, roots=roots, trigger=trigger, globs=globs, words=words)
+
+
+def glob_words(root: str, glob: str) -> tuple[bytes | None, tuple[bytes, ...]]:
+    """(root, the other names) of one callee glob; root None when it is not a name."""
+    names = tuple(dict.fromkeys(word.encode() for word in IDENTIFIER.findall(glob)))
+    key = root.encode()
+    if key in names:
+        return key, tuple(word for word in names if word != key)
+    return None, names
 
 
 @dataclass(frozen=True, slots=True)

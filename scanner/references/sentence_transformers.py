@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from scanner.model import Record
 from scanner.references.base import CallSite, hub_id, hub_records, revision_of, trusts_remote_code
+from scanner.references.hubid import HubId
 
 ORGANISATION = "sentence-transformers"
 PLAIN_TRANSFORMERS = frozenset(
@@ -60,8 +61,9 @@ class SentenceTransformers:
         repo = hub_id(call.arg(0, *ID_KEYWORDS), call, any_single=bare)
         if repo is None:
             return
-        if kind == "SentenceTransformer" and "/" not in repo and repo not in PLAIN_TRANSFORMERS:
-            repo = f"{ORGANISATION}/{repo}"
+        name = repo.repo_id
+        if kind == "SentenceTransformer" and "/" not in name and name not in PLAIN_TRANSFORMERS:
+            repo = HubId(repo_id=f"{ORGANISATION}/{name}", revision=repo.revision, written=name)
         yield from hub_records(
             call,
             repo,

@@ -65,6 +65,9 @@ def test_prefilter_skips_files_naming_no_loader(tmp_path: Path) -> None:
     # a module name alone is not enough: nothing in this file can be a recognised call
     assert not found.mentions(b"import numpy as np\nnp.zeros(3)\n")
     assert not found.mentions(b"from transformers import AutoModel\n")
+    # a loader name counts only with its own module: from_pretrained is transformers', not numpy's
+    assert not found.mentions(b"import numpy as np\nx.from_pretrained(y)\n")
+    assert found.mentions(b"import numpy as np\nnp.load(path, allow_pickle=True)\n")
 
 
 def test_comments_docstrings_and_logs_are_not_references() -> None:

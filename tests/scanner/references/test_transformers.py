@@ -59,8 +59,10 @@ def test_any_transformers_class_counts_but_not_instances_or_lowercase(tmp_path: 
     assert hub_ids(snippet(tmp_path, code)) == {"google-bert/bert-base-uncased", "org/config-only"}
 
 
-def test_legacy_single_name_ids_keep_no_namespace(tmp_path: Path) -> None:
+def test_legacy_single_name_ids_are_named_by_their_namespaced_id(tmp_path: Path) -> None:
     code = "from transformers import AutoModel\nAutoModel.from_pretrained('bert-base-uncased')\n"
     records = snippet(tmp_path, code)
-    comp = components(records)["hf:model/bert-base-uncased"]
-    assert comp.purl == "pkg:huggingface/bert-base-uncased"
+    comp = components(records)["hf:model/google-bert/bert-base-uncased"]
+    assert comp.purl == "pkg:huggingface/google-bert/bert-base-uncased"
+    assert ("aibom:hub:written-as", "bert-base-uncased") in comp.properties
+    assert hub(records)["bert-base-uncased"].component == comp.bom_ref
