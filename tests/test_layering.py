@@ -71,6 +71,30 @@ def test_every_plugin_module_is_registered() -> None:
                 assert path.stem in registered, f"scanner/{package}/{path.name} is not registered"
 
 
+PLUGIN_MARKERS = {
+    # package: (registry modules, text that marks a module as a plug-in of that package)
+    "references": (("__init__.py", "patterns.py"), ("def collect(", "def match(")),
+    "weights": (("__init__.py",), ("def inspect(", "def collect(")),
+}
+
+
+def test_every_ai_plugin_module_is_registered() -> None:
+    for package, (registries, markers) in PLUGIN_MARKERS.items():
+        folder = REPO / "scanner" / package
+        registered = {
+            m.rsplit(".", 1)[1]
+            for name in registries
+            for m in imports(folder / name)
+            if m.startswith(f"scanner.{package}.")
+        }
+        for path in folder.glob("*.py"):
+            if path.stem in ("__init__", "base", *(Path(r).stem for r in registries)):
+                continue
+            text = path.read_text(encoding="utf-8")
+            if any(marker in text for marker in markers):
+                assert path.stem in registered, f"scanner/{package}/{path.name} is not registered"
+
+
 def test_no_module_prints_or_exits_outside_the_cli() -> None:
     for path in modules("scanner") + modules("licenses"):
         if path.name in ("cli.py", "__main__.py"):
