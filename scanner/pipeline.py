@@ -7,6 +7,7 @@ file; any other exception becomes a Problem asking for a bug report (re-raised u
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -91,15 +92,7 @@ def scan(config: ScanConfig) -> ScanResult:
     )
     findings = [f for check in CHECKS for f in check.run(result, graph, config.policy)]
     findings.sort(key=lambda f: f.sort_key())
-    return ScanResult(
-        project=result.project,
-        components=result.components,
-        edges=result.edges,
-        observations=result.observations,
-        findings=tuple(findings),
-        problems=result.problems,
-        sources_seen=result.sources_seen,
-    )
+    return dataclasses.replace(result, findings=tuple(findings))
 
 
 def _empty_inventory(seen: list[str]) -> list[Problem]:

@@ -254,22 +254,28 @@ def _hash(rel: PurePosixPath, path: Path) -> tuple[Hash, ...]:
 
 
 def _plain_file(rel: PurePosixPath, path: Path, role: str) -> Component:
-    return Component(
-        bom_ref=f"file:{rel}",
-        type=ComponentType.FILE,
-        name=str(rel),
-        hashes=_hash(rel, path),
-        locations=(Location(file=rel),),
-        origin=ORIGIN,
-        properties=((PREFIX + "role", role),),
-    )
+    """A file of a model directory that is not a readable weight file (config, tokenizer...)."""
+    return _file_component(rel, path, props=((PREFIX + "role", role),))
 
 
 def _file(rel: PurePosixPath, path: Path, info: WeightInfo) -> Component:
+    """A weight file with what its header says, and the license its metadata states."""
+    return _file_component(rel, path, props=properties(info), license_text=info.license)
+
+
+def _file_component(
+    rel: PurePosixPath,
+    path: Path,
+    *,
+    props: tuple[tuple[str, str], ...],
+    license_text: str | None = None,
+) -> Component:
+    """`file:<rel>` with its streamed SHA-256; a stated license is kept raw and, when it is
+    an exact SPDX expression, normalised."""
     license_raw: tuple[LicenseEvidence, ...] = ()
-    if info.license:
+    if license_text:
         license_raw = (
-            LicenseEvidence(kind="card", value=info.license, location=Location(file=rel)),
+            LicenseEvidence(kind="card", value=license_text, location=Location(file=rel)),
         )
     return Component(
         bom_ref=f"file:{rel}",
@@ -278,9 +284,9 @@ def _file(rel: PurePosixPath, path: Path, info: WeightInfo) -> Component:
         hashes=_hash(rel, path),
         locations=(Location(file=rel),),
         origin=ORIGIN,
-        license=parse_spdx(info.license) if info.license else None,
+        license=parse_spdx(license_text) if license_text else None,
         license_raw=license_raw,
-        properties=properties(info),
+        properties=props,
     )
 
 
