@@ -16,13 +16,11 @@ The tree comes from `make_synthetic_repo.py` (written first when --tree does not
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import measure, run
 
 from scanner.context import ScanContext
 from scanner.errors import SourceError
@@ -50,12 +48,12 @@ def main() -> int:
     grep = ["grep", "-rl", "from_pretrained", str(tree)]
     code_files, references = reader_pass(tree, walked)
     timings = {
-        "aibom scan --format json": (total, measure(lambda: run(scan), args.runs)),
+        "aibom scan --format json": (total, measure(lambda: run(scan, ok=(0, 1)), args.runs)),
         "python-code reader only": (
             code_files,
             measure(lambda: reader_pass(tree, walked), args.runs),
         ),
-        "grep -rl from_pretrained": (total, measure(lambda: run(grep), args.runs)),
+        "grep -rl from_pretrained": (total, measure(lambda: run(grep, ok=(0, 1)), args.runs)),
         "(walk only, in process)": (total, measure(lambda: walk(tree), args.runs)),
     }
     report(tree, total, code_files, references, timings, args.runs)
@@ -78,23 +76,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def child_env() -> dict[str, str]:
-    """The caller's environment, letting Python write bytecode (as in bench_sbom.py)."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
-def run(command: list[str]) -> object:
-    """Run a command to completion, output discarded (grep's exit code 1 is no match)."""
-    done = subprocess.run(
-        command, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
-    )
-    if done.returncode not in (0, 1):
-        sys.exit(f"{command[0]} failed with exit code {done.returncode}")
-    return done
-
-
 def reader_pass(tree: Path, walked: tuple[WalkEntry, ...]) -> tuple[int, int]:
     """(code files read, components reported) by the Python code reader over `tree`.
 
@@ -113,17 +94,6 @@ def reader_pass(tree: Path, walked: tuple[WalkEntry, ...]) -> tuple[int, int]:
 
 
 READER = PythonCodeReader()
-
-
-def measure(action: Callable[[], object], runs: int) -> list[float]:
-    """Wall times of `runs` calls of `action`, after one untimed warm-up call."""
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def report(

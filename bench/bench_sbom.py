@@ -18,30 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-# Until every source is registered, `aibom sbom` may find nothing; then this stand-in
-# (the pipeline with the environment source, and the CycloneDX JSON writer) is timed.
-FALLBACK = """
-import sys
-from pathlib import Path
-import scanner.pipeline as pipeline
-from scanner.sources.environment import EnvironmentSource
-if not pipeline.SOURCES:
-    pipeline.SOURCES = (EnvironmentSource(),)
-from scanner.bom import BOM_WRITERS, BomOptions
-from scanner.config import ScanConfig
-result = pipeline.scan(ScanConfig(root=Path(sys.argv[1])))
-text = BOM_WRITERS["cyclonedx-json"].render(result, BomOptions())
-Path(sys.argv[2]).write_text(text, encoding="utf-8")
-"""
+from timing import measure, run
 
 
 def main() -> int:
@@ -58,15 +41,13 @@ def main() -> int:
     cdx = [str(args.cyclonedx_py), "environment", "-o", str(cdx_out), str(env_python)]
     cdx_fast = [*cdx[:2], "--no-validate", *cdx[2:]]
 
-    run_once(aibom)
+    run(aibom)
     if count_components(aibom_out)[0] == 0:
-        print("note: `aibom sbom` listed no component (sources not registered yet?);")
-        print("      timing the pipeline + writer stand-in instead (bench_sbom.FALLBACK)")
-        aibom = [sys.executable, "-c", FALLBACK, str(project), str(aibom_out)]
+        sys.exit(f"`aibom sbom {project}` listed no component: nothing to compare")
     timings = {
-        "aibom sbom": measure(aibom, args.runs),
-        "cyclonedx-py (validating)": measure(cdx, args.runs),
-        "cyclonedx-py --no-validate": measure(cdx_fast, args.runs),
+        "aibom sbom": measure(lambda: run(aibom), args.runs),
+        "cyclonedx-py (validating)": measure(lambda: run(cdx), args.runs),
+        "cyclonedx-py --no-validate": measure(lambda: run(cdx_fast), args.runs),
     }
     report(timings, count_components(aibom_out), count_components(cdx_out), args.runs)
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -94,30 +75,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--aibom", type=Path, default=Path(sys.executable).with_name("aibom"))
     parser.add_argument("--runs", type=int, default=5)
     return parser.parse_args()
-
-
-def child_env() -> dict[str, str]:
-    """The caller's environment, but letting Python write bytecode as an installed tool has.
-
-    (With PYTHONDONTWRITEBYTECODE set, an editable aibom would recompile its own modules on
-    every run while cyclonedx-py, installed by pip, runs from bytecode.)
-    """
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
-def run_once(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        command, check=True, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    return time.perf_counter() - start
-
-
-def measure(command: list[str], runs: int) -> list[float]:
-    run_once(command)  # warm-up: bytecode, validator cache, page cache
-    return [run_once(command) for _ in range(runs)]
 
 
 def count_components(path: Path) -> tuple[int, int]:

@@ -25,9 +25,9 @@ import os
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import PurePosixPath
+
+from timing import timed
 
 from scanner.bom import BOM_WRITERS, BomOptions
 from scanner.bom import validate as ours
@@ -94,12 +94,6 @@ def make(i: int, nested: bool = True) -> Component:
         description=f"Package number {i}.",
         nested=children,
     )
-
-
-def timed(function: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
 
 
 def show(label: str, values: list[float]) -> float:
