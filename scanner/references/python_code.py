@@ -17,7 +17,6 @@ import bisect
 import fnmatch
 import json
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -29,7 +28,7 @@ from scanner.model import Location, Problem, Record
 from scanner.references.base import UNKNOWN, CallPattern, CallSite
 from scanner.references.patterns import CALL_PATTERNS
 from scanner.references.scopes import ModuleInfo, Resolver, Scope
-from scanner.sources.base import project_parent
+from scanner.sources.base import parse_python, project_parent
 from scanner.walk import EntryKind, WalkEntry
 
 SUFFIXES = (".py", ".ipynb")
@@ -128,7 +127,7 @@ class PythonCodeReader:
                 tree, cells, problems = notebook_module(entry.rel, data)
                 yield from problems
             else:
-                tree = parse(entry.rel, data)  # bytes: the parser honours coding cookies
+                tree = parse_python(entry.rel, data)  # bytes: the parser honours coding cookies
             module = ModuleInfo(tree, package_of(entry.rel))
             if not cells:
                 ctx.memo[(MODULE_KEY, entry.rel)] = module
@@ -195,21 +194,6 @@ class Dispatch:
         call, where = found
         callee = self.resolver.qualname(call.func, where)
         return self.site(call, where, callee) if callee else None
-
-
-def parse(rel: PurePosixPath, text: str | bytes, *, line_offset: int = 0) -> ast.Module:
-    """`ast.parse`, with the scanned code's own warnings silenced and failures as SourceError."""
-    try:
-        with warnings.catch_warnings():  # `"\d"` in the scanned code is its author's business
-            warnings.simplefilter("ignore", SyntaxWarning)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            return ast.parse(text, filename=str(rel))
-    except SyntaxError as exc:
-        line = exc.lineno + line_offset if exc.lineno else None
-        where = f" (line {exc.lineno})" if exc.lineno else ""
-        raise SourceError(rel, f"invalid Python: {exc.msg}{where}", line=line) from exc
-    except (ValueError, RecursionError, MemoryError) as exc:
-        raise SourceError(rel, f"cannot be parsed as Python: {exc}") from exc
 
 
 def package_of(rel: PurePosixPath) -> tuple[str, ...]:
@@ -284,7 +268,7 @@ def notebook_module(
         if cleaned is None:
             continue
         try:
-            tree = parse(rel, cleaned)
+            tree = parse_python(rel, cleaned)
         except SourceError as exc:
             location = Location(file=rel, line=exc.line)
             problems.append(Problem(location=location, message=f"cell {index}: {exc.reason}"))
@@ -315,7 +299,7 @@ def load_module(ctx: ScanContext, rel: PurePosixPath) -> ModuleInfo | None:
     key = (MODULE_KEY, rel)
     if key not in ctx.memo:
         try:
-            tree = parse(rel, ctx.read_bytes(rel))
+            tree = parse_python(rel, ctx.read_bytes(rel))
             ctx.memo[key] = ModuleInfo(tree, package_of(rel))
         except SourceError:
             ctx.memo[key] = None

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import ast
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Protocol
@@ -211,3 +213,18 @@ def redact(url: str) -> str:
     if where < 0:  # urlsplit dropped tabs or newlines from `url`
         return urlunsplit(parts._replace(netloc=masked))
     return url[: where + 2] + masked + url[where + 2 + len(parts.netloc) :]
+
+
+def parse_python(rel: PurePosixPath, text: str | bytes) -> ast.Module:
+    """`ast.parse` of scanned code (never run), its own warnings silenced, failures as
+    SourceError with the line."""
+    try:
+        with warnings.catch_warnings():  # `"\d"` in the scanned code is its author's business
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return ast.parse(text, filename=str(rel))
+    except SyntaxError as exc:
+        where = f" (line {exc.lineno})" if exc.lineno else ""
+        raise SourceError(rel, f"invalid Python: {exc.msg}{where}", line=exc.lineno) from exc
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise SourceError(rel, f"cannot be parsed as Python: {exc}") from exc

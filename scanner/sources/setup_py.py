@@ -8,16 +8,14 @@ because running the file is exactly what a scanner must not do.
 from __future__ import annotations
 
 import ast
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import licenses
 from scanner.context import ScanContext
-from scanner.errors import SourceError
 from scanner.identity import project_ref
 from scanner.model import Component, ComponentType, LicenseEvidence, Location, Problem, Record
-from scanner.sources.base import naming_requirement, requirement_or_problem
+from scanner.sources.base import naming_requirement, parse_python, requirement_or_problem
 from scanner.walk import EntryKind, WalkEntry
 
 SETUP_MODULES = ("setuptools", "distutils.core")
@@ -48,17 +46,7 @@ class SetupPySource:
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """Records of every `setup()` call; a file without one is a Problem."""
         text = ctx.read_text(entry.rel)
-        try:
-            with warnings.catch_warnings():  # `"\d"` in a regex is the author's business
-                warnings.simplefilter("ignore", SyntaxWarning)
-                warnings.simplefilter("ignore", DeprecationWarning)
-                tree = ast.parse(text, filename=str(entry.rel))
-        except SyntaxError as exc:
-            where = f" (line {exc.lineno})" if exc.lineno else ""
-            reason = f"invalid Python: {exc.msg}{where}"
-            raise SourceError(entry.rel, reason, line=exc.lineno) from exc
-        except (ValueError, RecursionError, MemoryError) as exc:
-            raise SourceError(entry.rel, f"cannot be parsed as Python: {exc}") from exc
+        tree = parse_python(entry.rel, text)
         module = Module(text=text, tree=tree, rel_dir=str(entry.rel.parent))
         calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and module.is_setup(n)]
         if not calls:
