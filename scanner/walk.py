@@ -77,6 +77,9 @@ def is_virtualenv(path: Path) -> bool:
     return (path / "pyvenv.cfg").is_file()
 
 
+MAX_GITIGNORE_BYTES = 4 * 1024 * 1024
+"""A larger `.gitignore` is not read (hostile input); the walk then ignores less, not more."""
+
 HUB_REPO_DIR = re.compile(r"(models|datasets|spaces|kernels)--.+")
 
 
@@ -163,12 +166,18 @@ def _with_gitignore(
 ) -> tuple[tuple[PurePosixPath, pathspec.GitIgnoreSpec], ...]:
     gitignore = directory / ".gitignore"
     try:
-        text = gitignore.read_text(encoding="utf-8", errors="replace")
+        with gitignore.open("rb") as fh:
+            data = fh.read(MAX_GITIGNORE_BYTES + 1)
     except FileNotFoundError:
         return specs
     except OSError as exc:
         problems.append(_problem(rel_dir / ".gitignore", f"could not be read: {exc.strerror}"))
         return specs
+    if len(data) > MAX_GITIGNORE_BYTES:
+        message = f"larger than {MAX_GITIGNORE_BYTES:,} bytes; its rules are not applied"
+        problems.append(_problem(rel_dir / ".gitignore", message))
+        return specs
+    text = data.decode("utf-8", errors="replace")
     spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
     return (*specs, (rel_dir, spec))
 

@@ -95,7 +95,8 @@ def _refs(
             break
         rel = entry.rel / "refs" / path.relative_to(base).as_posix()
         try:
-            text = path.read_bytes()[:128].decode("ascii", "replace").strip()
+            with path.open("rb") as fh:  # a ref holds 40 hex digits: read no more than that
+                text = fh.read(128).decode("ascii", "replace").strip()
         except OSError:
             continue
         if COMMIT.fullmatch(text):

@@ -88,3 +88,15 @@ def test_file_cap_stops_with_a_problem(tmp_path: Path) -> None:
     result = walk(tmp_path, max_files=2)
     assert len(result.entries) == 2
     assert "more than 2 files" in result.problems[0].message
+
+
+def test_oversized_gitignore_is_a_problem_and_not_applied(tmp_path: Path, monkeypatch) -> None:
+    import scanner.walk
+
+    make(tmp_path, "a.log", "b.txt")
+    (tmp_path / ".gitignore").write_text("*.log\n" + "# padding\n" * 20)
+    monkeypatch.setattr(scanner.walk, "MAX_GITIGNORE_BYTES", 64)
+    result = walk(tmp_path)
+    assert rels(tmp_path) == {".gitignore", "a.log", "b.txt"}
+    assert [str(p.location.file) for p in result.problems] == [".gitignore"]
+    assert "its rules are not applied" in result.problems[0].message
