@@ -153,10 +153,18 @@ def _exception(item: dict[str, Any], where: str) -> PolicyException:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A policy or pyproject file, read within the same cap as every other text input."""
+    cap = Limits().max_text_bytes
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data = fh.read(cap + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+    if len(data) > cap:
+        raise InputError(f"{path}: larger than the {cap:,}-byte limit for text inputs")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: invalid TOML: {exc}") from exc

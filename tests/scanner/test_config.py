@@ -76,3 +76,19 @@ def test_policy_file_with_invalid_toml_is_an_input_error(tmp_path: Path) -> None
 
 def test_never_means_no_threshold() -> None:
     assert parse_policy({"fail-on": "never"}, "p").fail_on is None
+
+
+def test_oversized_or_binary_policy_file_is_an_input_error(tmp_path: Path, monkeypatch) -> None:
+    import scanner.config
+
+    big = tmp_path / "policy.toml"
+    big.write_text('use = "saas"\n' + "# padding\n" * 20)
+    small = scanner.config.Limits(max_text_bytes=64)
+    monkeypatch.setattr(scanner.config, "Limits", lambda: small)
+    with pytest.raises(InputError, match="64-byte limit"):
+        load_policy(tmp_path, big)
+    monkeypatch.undo()
+    binary = tmp_path / "bin.toml"
+    binary.write_bytes(b"use = \xff\xfe\n")
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_policy(tmp_path, binary)
