@@ -5,7 +5,7 @@ Plug-ins *observe* (components, edges, observations, problems); only checks judg
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import NewType
@@ -275,7 +275,6 @@ class ScanResult:
     observations: tuple[Observation, ...] = ()
     findings: tuple[Finding, ...] = ()
     problems: tuple[Problem, ...] = ()
-    sources_seen: tuple[str, ...] = field(default=())
 
     def exit_code(self, fail_on: Severity | None) -> int:
         """0 when no finding reaches `fail_on` (None means never fail), else 1."""

@@ -56,21 +56,21 @@ def scan(config: ScanConfig) -> ScanResult:
     builder = GraphBuilder()
     observations: list[Observation] = []
     problems: list[Problem] = list(walked.problems)
-    seen: list[str] = []
+    found_source = False  # a Python dependency source claimed something
     collectors = (*SOURCES, *READERS, *WEIGHT_READERS)
     python_sources = {source.name for source in SOURCES}
     for entry in entries:
         for source in collectors:
             if not source.claims(entry):
                 continue
-            if source.name in python_sources:
-                seen.append(f"{source.name}:{entry.rel}")
+            found_source = found_source or source.name in python_sources
             for record in _guarded(source.collect(entry, ctx), entry.rel, config.debug, problems):
                 _dispatch(record, builder, observations, problems)
 
     _resolve_revisions(builder, observations)
     graph = builder.build(_target(observations))
-    problems.extend(_empty_inventory(seen))
+    if not found_source:  # fail closed: an empty inventory is said, never implied
+        problems.append(Problem(location=Location(file=PurePosixPath(".")), message=NO_SOURCE))
     components = tuple(
         sorted((c for r, c in graph.components.items() if r != ROOT), key=lambda c: c.bom_ref)
     )
@@ -88,18 +88,10 @@ def scan(config: ScanConfig) -> ScanResult:
         edges=graph.edges,
         observations=tuple(dict.fromkeys(observations)),
         problems=tuple(sorted(set(problems))),
-        sources_seen=tuple(seen),
     )
     findings = [f for check in CHECKS for f in check.run(result, graph, config.policy)]
     findings.sort(key=lambda f: f.sort_key())
     return dataclasses.replace(result, findings=tuple(findings))
-
-
-def _empty_inventory(seen: list[str]) -> list[Problem]:
-    """Fail closed: no source, or sources that yielded nothing, is said, never implied."""
-    if not seen:
-        return [Problem(location=Location(file=PurePosixPath(".")), message=NO_SOURCE)]
-    return []
 
 
 def _resolve_revisions(builder: GraphBuilder, observations: Iterable[Observation]) -> None:
