@@ -27,6 +27,8 @@ from scanner.model import Component, ComponentType, DeclaredDigest, Location, Pr
 
 MAX_BASELINE_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 64
+"""Nesting of components followed in the `--baseline` BOM: a guard on the user's own file
+(given on the command line, not found in the scanned tree), not a user limit."""
 MAX_COMPONENTS = 1_000_000
 PATH_PROPERTY = "aibom:path"
 HEX = re.compile(r"[0-9a-fA-F]{32,128}")

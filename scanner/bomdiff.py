@@ -23,6 +23,8 @@ from scanner.errors import InputError
 
 MAX_BOM_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 64
+"""Nesting of components followed in a BOM given to `aibom diff`: a recursion guard on the
+user's own file (not found in the scanned tree), not a user limit."""
 LICENSE_TOKEN = re.compile(r"[A-Za-z0-9.+\-:]+")
 OPERATORS = frozenset({"AND", "OR", "WITH"})
 REVISION_PROPERTY = "aibom:revision"

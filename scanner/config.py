@@ -23,17 +23,29 @@ class WeightLimits:
     """
 
     head_bytes: int = 64
+    """Bytes read from the start of a file to recognise its format by magic."""
     safetensors_header_bytes: int = 16 * 1024 * 1024
+    """Declared length of a safetensors JSON header."""
     gguf_kv_pairs: int = 65_536
+    """Metadata key/value pairs a GGUF file may declare."""
     gguf_tensors: int = 1_000_000
+    """Tensors a GGUF file may declare."""
     gguf_string_bytes: int = 1024 * 1024
+    """Bytes of one GGUF string."""
     gguf_array_items: int = 16 * 1024 * 1024
+    """Items of one GGUF metadata array."""
     gguf_dims: int = 8
+    """Dimensions of one GGUF tensor."""
     onnx_initializers: int = 1_000_000
+    """Initializers (weight tensors) of an ONNX graph."""
     onnx_string_bytes: int = 1024 * 1024
+    """Bytes of one ONNX string field."""
     onnx_entries: int = 10_000
+    """ONNX metadata, opset and external-data entries."""
     pickle_opcodes: int = 300_000_000
+    """Opcodes walked in one pickle (a longer one is not fully scanned)."""
     pickle_bytes: int = 16 * 1024 * 1024 * 1024
+    """Bytes of one pickle walked."""
     zip_pickle_bytes: int = 64 * 1024 * 1024
     """Uncompressed bytes of one pickle read from an archive member (PyTorch `data.pkl`,
     `.npz` object arrays): real ones are small, a zip bomb's are not."""
@@ -41,14 +53,23 @@ class WeightLimits:
     """Wall-clock budget of one pickle walk: a backstop for what the byte and opcode caps
     allow (a walk stopped by it is reported as not fully scanned)."""
     pickle_string_bytes: int = 256
+    """Bytes of one pickle string kept as text (module and callable names)."""
     pickle_memo_entries: int = 100_000
+    """Entries of a pickle's memo."""
     zip_members: int = 100_000
+    """Members of one zip archive (PyTorch, `.npz`, Keras)."""
     zip_directory_bytes: int = 32 * 1024 * 1024
+    """Bytes of one zip archive's central directory."""
     zip_json_bytes: int = 16 * 1024 * 1024
+    """Bytes of a JSON member (Keras config, metadata) of an archive or HDF5 file."""
     npy_header_bytes: int = 10_000
+    """Declared length of a `.npy` header."""
     tflite_bytes: int = 16 * 1024 * 1024
+    """Bytes of a TFLite file read (the rest is reported as not read)."""
     metadata_entries: int = 256
+    """Metadata entries kept per weight file."""
     metadata_value_chars: int = 4096
+    """Characters kept of one metadata value."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,11 +77,27 @@ class Limits:
     """Caps that keep hostile input from exhausting memory or time."""
 
     max_text_bytes: int = 32 * 1024 * 1024
+    """Bytes of any manifest, lockfile, config, card or notebook read as text."""
+    max_config_bytes: int = 1_000_000
+    """Bytes of a YAML / JSON / TOML file parsed for model references (a bigger one that
+    names a model key is reported, not parsed)."""
+    max_nesting: int = 32
+    """Nesting depth of a YAML document, and of a config file searched for model references."""
+    max_entries_per_file: int = 20_000
+    """Lines of one requirements file, nodes of one YAML file (each costs all later stages)."""
+    max_file_seconds: int = 30
+    """Seconds reading one requirements file or searching one config file may take (what
+    was found by then is kept), or parsing one YAML file."""
     max_include_depth: int = 16
+    """Nesting of `-r` / `-c` includes in requirements files."""
     max_files: int = 2_000_000
+    """Files the walk visits."""
     max_walk_depth: int = 64
+    """Directory depth the walk (and a signed model's file listing) descends to."""
     max_metadata_bytes: int = 4 * 1024 * 1024
+    """Bytes of one installed package's METADATA file."""
     max_embedded_sbom_bytes: int = 16 * 1024 * 1024
+    """Bytes of an SBOM embedded in an installed package."""
     weights: WeightLimits = field(default_factory=WeightLimits)
 
 

@@ -4,15 +4,20 @@ One JSON document per scanned root under `$XDG_CACHE_HOME/aibom/files` (else
 `~/.cache/aibom/files`), named by the SHA-256 of the root path. An entry is keyed by the
 collector's name and the file's path, and holds the file's size and `mtime_ns`, the size
 and `mtime_ns` of every other file the collector read through the context while collecting
-(a lock source reading its pyproject, a model directory's siblings), and the records
-(`recordjson`). The document carries a fingerprint of everything else a result depends on:
-aibom's own code, the limits and hashing settings, and the walked file list (a file added
-or removed anywhere invalidates every entry: collectors may look at which files exist).
+(a lock source reading its pyproject, a model directory's siblings), and the records as
+`recordjson` text: `[size, mtime_ns, [[path, size, mtime_ns], ...], "<records JSON>"]`. The
+text is stored as a string, exactly as a worker sent it or a previous scan stored it, so
+saving never re-encodes a record and loading the document parses no record: only `get`
+decodes the records it hands out. The document carries a fingerprint of everything else a
+result depends on: aibom's own code, the limits and hashing settings, and the walked file
+list (a file added or removed anywhere invalidates every entry: collectors may look at which
+files exist).
 
 The cache is never trusted: a file that is not JSON, not the expected shape, from another
-fingerprint or too large is ignored, and a malformed entry is a miss. Nothing is unpickled.
-A file modified within `RACY_NS` of the scan start is not stored (its mtime may not change
-on a further same-size write within the filesystem's timestamp granularity).
+format or fingerprint or too large is ignored, and a malformed entry is a miss (its records
+are validated by `recordjson` like a worker's). Nothing is unpickled. A file modified within
+`RACY_NS` of the scan start is not stored (its mtime may not change on a further same-size
+write within the filesystem's timestamp granularity).
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scanner import recordjson
+from scanner import gcpause, recordjson
 from scanner.model import Record
 
-FORMAT = 1
+FORMAT = 2
+"""Version of the document layout: a document of another version is ignored."""
 MAX_CACHE_BYTES = 1 << 30
 """A larger cache document is not read (someone else's file, or a runaway)."""
 RACY_NS = 2_000_000_000
@@ -46,6 +52,12 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "aibom" / "files"
+
+
+def stamp_of(size: int, mtime_ns: int) -> Stamp | None:
+    """The stamp of a file from a stat already made (the walk's), None when its mtime is
+    unknown (0: an entry the walk did not stat is never cached)."""
+    return (size, mtime_ns) if mtime_ns else None
 
 
 def stamp(path: Path) -> Stamp | None:
@@ -122,55 +134,67 @@ class FileCache:
             jobs.append((index, name))
         return jobs
 
-    def get(self, collector: str, rel: PurePosixPath, own: Stamp) -> list[Record] | None:
-        """Cached records of `collector` on `rel`, if the file and what it read are unchanged."""
-        entry = self.old.get(f"{collector}\0{rel}")
-        if not isinstance(entry, dict):
+    def get(self, collector: str, rel: PurePosixPath | str, own: Stamp) -> list[Record] | None:
+        """Cached records of `collector` on `rel` (a path, or its text: the same entry), if
+        the file and what it read are unchanged."""
+        key = f"{collector}\0{rel}"
+        entry = self.old.get(key)
+        if type(entry) is not list or len(entry) != 4:
+            return None
+        size, mtime_ns, deps, text = entry
+        if size != own[0] or mtime_ns != own[1] or type(deps) is not list or type(text) is not str:
+            return None
+        if deps and not self._deps_unchanged(deps):
             return None
         try:
-            if entry["s"] != list(own) or not self._deps_unchanged(entry["d"]):
-                return None
-            records = [recordjson.decode(r) for r in entry["r"]]
-        except (KeyError, TypeError, ValueError, RecursionError):
+            records = recordjson.loads(text)
+        except recordjson.MalformedRecord:
             return None  # malformed: a miss
-        self.new[f"{collector}\0{rel}"] = entry
+        self.new[key] = entry  # kept as loaded: saving it again costs no encoding
         return records  # type: ignore[return-value]  # Finding is never stored
+
+    def reads_of(self, collector: str, rel: PurePosixPath | str) -> list[str]:
+        """The other files the result of `collector` on `rel` read when it ran (after a
+        `get` hit or a `put`; empty when there is no such result)."""
+        entry = self.new.get(f"{collector}\0{rel}")
+        return [dep[0] for dep in entry[2]] if entry is not None else []
 
     def put(
         self,
         collector: str,
-        rel: PurePosixPath,
+        rel: PurePosixPath | str,
         own: Stamp,
-        reads: Sequence[PurePosixPath],
-        records: Sequence[Record] | list[Any],
+        reads: Iterable[PurePosixPath | str],
+        records: str | Sequence[Record] | list[Any],
     ) -> None:
-        """Remember `records` (records, or their `recordjson.encode` dicts), unless a file
-        involved changed too recently to be trusted."""
+        """Remember `records` (records, their `recordjson.dumps` text as a worker sent it, or
+        their `recordjson.encode` dicts), unless a file involved changed too recently to be
+        trusted."""
+        if self._racy(own):
+            return
         deps: list[list[Any]] = []
-        for dep in sorted(set(reads) - {rel}):
+        for dep in sorted({str(r) for r in reads} - {str(rel)}):
             dep_stamp = stamp(self.root / dep) or ABSENT
             if self._racy(dep_stamp):
                 return
-            deps.append([str(dep), *dep_stamp])
-        if self._racy(own):
-            return
-        self.new[f"{collector}\0{rel}"] = {
-            "s": list(own),
-            "d": deps,
-            "r": [r if isinstance(r, dict) else recordjson.encode(r) for r in records],
-        }
+            deps.append([dep, *dep_stamp])
+        self.new[f"{collector}\0{rel}"] = [own[0], own[1], deps, _records_text(records)]
 
     def save(self) -> None:
         """Write the entries used or made by this scan (atomically; private to the user)."""
         claims = [list(job) for job in self.claims]
         if self.new == self.old and claims == self.old_claims:
             return
-        document = {"format": FORMAT, "key": self.key, "entries": self.new, "claims": claims}
+        document = {"format": FORMAT, "key": self.key, "claims": claims, "entries": self.new}
+        # json.dumps, not json.dump: only dumps uses the C encoder. ASCII output escapes the
+        # lone surrogates an undecodable file name leaves in a path.
+        with gcpause.paused():
+            data = json.dumps(document, separators=(",", ":")).encode("ascii")
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(document, fh, separators=(",", ":"), ensure_ascii=False)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
             Path(tmp).replace(self.path)
         except OSError:
             return  # a cache that cannot be written only costs time
@@ -179,15 +203,23 @@ class FileCache:
         return own[1] >= self.started_ns - RACY_NS
 
     def _deps_unchanged(self, deps: object) -> bool:
-        if not isinstance(deps, list):
+        if type(deps) is not list:
             return False
         for dep in deps:
-            if not (isinstance(dep, list) and len(dep) == 3 and isinstance(dep[0], str)):
+            if not (type(dep) is list and len(dep) == 3 and type(dep[0]) is str):
                 return False
             current = stamp(self.root / dep[0]) or ABSENT
             if list(current) != dep[1:]:
                 return False
         return True
+
+
+def _records_text(records: str | Sequence[Record] | list[Any]) -> str:
+    """The `recordjson` text of records given as text, records or encoded dicts."""
+    if isinstance(records, str):
+        return records
+    encoded = [r if isinstance(r, dict) else recordjson.encode(r) for r in records]
+    return json.dumps(encoded, separators=(",", ":"), ensure_ascii=False)
 
 
 def _load(path: Path, key: str) -> dict[str, Any]:
@@ -197,7 +229,8 @@ def _load(path: Path, key: str) -> dict[str, Any]:
             data = fh.read(MAX_CACHE_BYTES + 1)
         if len(data) > MAX_CACHE_BYTES:
             return {}
-        document = json.loads(data)
+        with gcpause.paused():
+            document = json.loads(data)
     except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -207,4 +240,12 @@ def _load(path: Path, key: str) -> dict[str, Any]:
     return document
 
 
-__all__ = ["ABSENT", "FileCache", "code_stamps", "default_cache_dir", "fingerprint", "stamp"]
+__all__ = [
+    "ABSENT",
+    "FileCache",
+    "code_stamps",
+    "default_cache_dir",
+    "fingerprint",
+    "stamp",
+    "stamp_of",
+]

@@ -13,9 +13,7 @@ import dataclasses
 from collections import deque
 from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
-from typing import Any, TypeVar
 
-from packageurl import PackageURL
 from packaging.markers import (
     InvalidMarker,
     Marker,
@@ -27,11 +25,11 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from scanner import pep508
-from scanner.identity import is_project_ref, project_dir, project_ref
+from scanner.identity import is_project_ref, project_dir, project_ref, purl_pypi_name
+from scanner.merging import merge_all, replace_component
 from scanner.model import Component, ComponentType, Edge, Scope
 
 ROOT = project_ref(PurePosixPath("."))
-T = TypeVar("T")
 
 
 class ComponentGraph:
@@ -119,32 +117,32 @@ class GraphBuilder:
         components = {ref: merge_all(group) for ref, group in groups.items()}
         edges: dict[tuple[str, str, str | None, tuple[str, ...], str | None, str], Edge] = {}
         for edge in self.edges:
-            edge = dataclasses.replace(
-                edge,
-                parent=remap.get(edge.parent, edge.parent),
-                child=remap.get(edge.child, edge.child),
-            )
-            if edge.parent == edge.child:
+            parent = remap.get(edge.parent, edge.parent)
+            child = remap.get(edge.child, edge.child)
+            key = (parent, child, edge.marker, edge.extras, edge.group, edge.kind)
+            if parent == child or key in edges:
                 continue
-            key = (edge.parent, edge.child, edge.marker, edge.extras, edge.group, edge.kind)
-            edges.setdefault(key, edge)
+            if (parent, child) != (edge.parent, edge.child):  # most edges keep their refs
+                edge = dataclasses.replace(edge, parent=parent, child=child)
+            edges[key] = edge
         self._add_projects(components, edges)
         return _mark(components, sorted(edges.values(), key=_edge_key), target)
 
     def _range_remap(self) -> dict[str, str]:
         """Version-less PyPI refs -> the exact-version ref of the same name (best match)."""
         versioned: dict[str, list[Component]] = {}
-        for comp in self.components.values():
+        ranges: list[tuple[str, Component, str]] = []
+        for ref, comp in self.components.items():
             key = _pypi_name(comp)
             if key and comp.version:
                 versioned.setdefault(key, []).append(comp)
+            elif key:
+                ranges.append((ref, comp, key))
         remap: dict[str, str] = {}
-        for ref, comp in self.components.items():
-            key = _pypi_name(comp)
-            if not key or comp.version or key not in versioned:
-                continue
-            candidates = sorted(versioned[key], key=lambda c: c.bom_ref)
-            remap[ref] = _best_match(comp.version_spec, candidates).bom_ref
+        for ref, comp, key in ranges:
+            if key in versioned:
+                candidates = sorted(versioned[key], key=lambda c: c.bom_ref)
+                remap[ref] = _best_match(comp.version_spec, candidates).bom_ref
         return remap
 
     def _add_projects(
@@ -168,70 +166,8 @@ class GraphBuilder:
                 edges.setdefault((ROOT, ref, None, (), None, "contains"), edge)
 
 
-def merge(first: Component, other: Component) -> Component:
-    """Union of two sightings of one component; the one with an exact version leads."""
-    lead, extra = (other, first) if other.version and not first.version else (first, other)
-    return dataclasses.replace(
-        lead,
-        name=lead.name,
-        version_spec=lead.version_spec or extra.version_spec,
-        license=lead.license or extra.license,
-        license_raw=_union(lead.license_raw, extra.license_raw),
-        hashes=_union(lead.hashes, extra.hashes),
-        locations=_union(lead.locations, extra.locations),
-        external_refs=_union(lead.external_refs, extra.external_refs),
-        properties=_union(lead.properties, extra.properties),
-        description=lead.description or extra.description,
-        nested=lead.nested or extra.nested,
-        purl=lead.purl or extra.purl,
-        origin=",".join(sorted({*lead.origin.split(","), *extra.origin.split(",")} - {""})),
-    )
-
-
-UNION_FIELDS = ("license_raw", "hashes", "locations", "external_refs", "properties")
-
-
-def merge_all(sightings: list[Component]) -> Component:
-    """`merge` folded over `sightings` in order, with each union built and sorted once."""
-    if len(sightings) == 1:
-        return sightings[0]
-    acc = sightings[0]
-    pools: dict[str, dict[Any, None]] = {f: dict.fromkeys(getattr(acc, f)) for f in UNION_FIELDS}
-    origins = set(acc.origin.split(","))
-    for other in sightings[1:]:
-        lead, extra = (other, acc) if other.version and not acc.version else (acc, other)
-        acc = dataclasses.replace(
-            lead,
-            version_spec=lead.version_spec or extra.version_spec,
-            license=lead.license or extra.license,
-            description=lead.description or extra.description,
-            nested=lead.nested or extra.nested,
-            purl=lead.purl or extra.purl,
-        )
-        for name in UNION_FIELDS:
-            pools[name].update(dict.fromkeys(getattr(other, name)))
-        origins.update(other.origin.split(","))
-    return dataclasses.replace(
-        acc,
-        license_raw=tuple(sorted(pools["license_raw"], key=repr)),
-        hashes=tuple(sorted(pools["hashes"], key=repr)),
-        locations=tuple(sorted(pools["locations"], key=repr)),
-        external_refs=tuple(sorted(pools["external_refs"], key=repr)),
-        properties=tuple(sorted(pools["properties"], key=repr)),
-        origin=",".join(sorted(origins - {""})),
-    )
-
-
-def _union(left: tuple[T, ...], right: tuple[T, ...]) -> tuple[T, ...]:
-    seen = dict.fromkeys(left)
-    seen.update(dict.fromkeys(right))
-    return tuple(sorted(seen, key=repr))
-
-
 def _pypi_name(comp: Component) -> str | None:
-    if comp.purl and comp.purl.startswith("pkg:pypi/"):
-        return canonicalize_name(PackageURL.from_string(comp.purl).name)
-    return None
+    return purl_pypi_name(comp.purl) if comp.purl else None
 
 
 def _best_match(spec: str | None, candidates: list[Component]) -> Component:
@@ -247,6 +183,8 @@ def _best_match(spec: str | None, candidates: list[Component]) -> Component:
         except InvalidVersion:
             return (0, comp.version or "")
 
+    if len(candidates) == 1:  # the usual case: nothing to choose, no versions to parse
+        return candidates[0]
     admitted = [
         c for c in candidates if c.version and specifier.contains(c.version, prereleases=True)
     ]
@@ -285,9 +223,11 @@ def _mark(
                 continue  # an extra nothing requested: no edge at all
             kept.add(id(edge))
             child = edge.child
-            known = extras.setdefault(child, {})
+            if (known := extras.get(child)) is None:  # no empty dict made per edge
+                known = extras[child] = {}
             improved = [e for e in edge.extras if e not in known or rank[scope] > rank[known[e]]]
-            known.update(dict.fromkeys(improved, scope))
+            if improved:
+                known.update(dict.fromkeys(improved, scope))
             if child not in best or rank[scope] > rank[best[child]] or improved:
                 previous = best.get(child, scope)
                 best[child] = max(previous, scope, key=rank.__getitem__)
@@ -295,11 +235,18 @@ def _mark(
                     queue.append(child)
                     queued.add(child)
     marked = {
-        ref: dataclasses.replace(comp, scope=best.get(ref, Scope.REQUIRED), reachable=ref in best)
+        ref: _marked(comp, best.get(ref, Scope.REQUIRED), ref in best)
         for ref, comp in components.items()
     }
     kept_edges = [e for e in edges if id(e) in kept or e.parent not in best]
     return ComponentGraph(marked, kept_edges)
+
+
+def _marked(comp: Component, scope: Scope, reachable: bool) -> Component:
+    """`comp` with its scope and reachability (itself when it has them: most components do)."""
+    if comp.scope is scope and comp.reachable is reachable:
+        return comp
+    return replace_component(comp, scope=scope, reachable=reachable)
 
 
 def _edge_scope(
@@ -319,8 +266,8 @@ def _edge_scope(
             scope = min(scope, max(enabling, key=rank.__getitem__), key=rank.__getitem__)
     if edge.group and scope is Scope.REQUIRED:
         scope = Scope.OPTIONAL
-    if marker_applies(edge.marker, set(requested), target) is False:
-        scope = Scope.EXCLUDED
+    if edge.marker and marker_applies(edge.marker, set(requested), target) is False:
+        scope = Scope.EXCLUDED  # (no marker always applies: spares a set per edge)
     return scope
 
 

@@ -140,7 +140,7 @@ def parse_hash(text: str) -> tuple[str, str] | None:
         if found:
             cdx = cyclonedx_alg(alg)
             value = value.strip().lower()
-            if cdx and value and all(c in "0123456789abcdef" for c in value):
+            if cdx and value and not value.strip("0123456789abcdef"):  # all hex digits
                 return cdx, value
             return None
     return None

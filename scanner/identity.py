@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import PurePosixPath
 
@@ -14,6 +15,24 @@ PROJECT_PREFIX = "project:"
 def pypi_name(name: str) -> str:
     """PEP 503 normalised name: how a PyPI package is identified whatever its spelling."""
     return canonicalize_name(name)
+
+
+PLAIN_PYPI_PURL = re.compile(r"pkg:pypi/([A-Za-z0-9._-]+)(?:@[A-Za-z0-9._+!%-]+)?")
+"""`pkg:pypi/<name>[@<version>]` in characters that packageurl reads as they are written."""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def purl_pypi_name(purl: str) -> str | None:
+    """The PEP 503 name of a `pkg:pypi/...` purl, else None; ValueError when it does not parse.
+
+    A plain purl (what `pypi_purl` writes) is read directly, since packageurl's parser costs
+    ~40 µs a call on 10k-package graphs; anything else goes through packageurl (a test proves
+    the two agree).
+    """
+    if not purl.startswith("pkg:pypi/"):
+        return None
+    plain = PLAIN_PYPI_PURL.fullmatch(purl)
+    return canonicalize_name(plain.group(1) if plain else PackageURL.from_string(purl).name)
 
 
 def pypi_purl(name: str, version: str | None = None, **qualifiers: str) -> str:

@@ -20,7 +20,6 @@ never cached.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
@@ -28,11 +27,10 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
-from scanner import recordjson
+from scanner import gcpause, recordjson
 from scanner.errors import SourceError
-from scanner.filecache import FileCache, Stamp, stamp
+from scanner.filecache import FileCache, Stamp, stamp_of
 from scanner.model import Location, Problem, Record
 from scanner.readtrack import TrackingContext
 from scanner.sources.base import Source
@@ -61,8 +59,8 @@ class Outcome:
     records: list[Record]
     ok: bool
     reads: frozenset[PurePosixPath]
-    encoded: list[Any] | None = None
-    """The records in `recordjson` form, when they came as JSON from a worker."""
+    encoded: str | None = None
+    """The records as `recordjson` text, when a worker sent them (the cache stores it as is)."""
 
 
 def workers() -> int:
@@ -74,30 +72,42 @@ def workers() -> int:
 
 
 def run_jobs(
-    jobs: Sequence[Job], ctx: TrackingContext, debug: bool, cache: FileCache | None
+    jobs: Sequence[Job],
+    ctx: TrackingContext,
+    debug: bool,
+    cache: FileCache | None,
+    reads: set[PurePosixPath] | None = None,
 ) -> list[list[Record]]:
-    """Records of every job, in job order."""
+    """Records of every job, in job order; every file the jobs read is added to `reads`
+    (for a cached result: what it read when it ran)."""
+    reads = set() if reads is None else reads
     results: list[list[Record] | None] = [None] * len(jobs)
     stamps: dict[int, Stamp] = {}
     pending: list[int] = []
-    for index, job in enumerate(jobs):
-        own = stamp(job.entry.path) if cache and job.entry.kind is EntryKind.FILE else None
-        if own is not None and cache is not None:
-            stamps[index] = own
-            hit = cache.get(job.source.name, job.entry.rel, own)
-            if hit is not None:
-                results[index] = hit
-                continue
-        pending.append(index)
+    with gcpause.paused():  # records hold no cycles: see gcpause
+        for index, job in enumerate(jobs):
+            entry = job.entry
+            is_file = entry.kind is EntryKind.FILE
+            own = stamp_of(entry.size, entry.mtime_ns) if cache and is_file else None
+            if own is not None and cache is not None:
+                stamps[index] = own
+                hit = cache.get(job.source.name, entry.rel_text, own)
+                if hit is not None:
+                    results[index] = hit
+                    others = cache.reads_of(job.source.name, entry.rel_text)
+                    reads.update(map(PurePosixPath, others))  # its own file is walked
+                    continue
+            pending.append(index)
     outcomes = _run_pending(jobs, pending, ctx, debug)
-    for index, outcome in outcomes.items():
-        results[index] = outcome.records
-        own = stamps.get(index)
-        if cache is not None and own is not None and outcome.ok:
-            job = jobs[index]
-            reads = sorted(outcome.reads)
-            found = outcome.encoded if outcome.encoded is not None else outcome.records
-            cache.put(job.source.name, job.entry.rel, own, reads, found)
+    with gcpause.paused():
+        for index, outcome in outcomes.items():
+            results[index] = outcome.records
+            reads.update(outcome.reads)
+            own = stamps.get(index)
+            if cache is not None and own is not None and outcome.ok:
+                job = jobs[index]
+                found = outcome.encoded if outcome.encoded is not None else outcome.records
+                cache.put(job.source.name, job.entry.rel_text, own, outcome.reads, found)
     return [r if r is not None else [] for r in results]
 
 
@@ -131,12 +141,12 @@ def _run_pending(
         except BrokenProcessPool:  # a worker died (killed, out of memory): redo it here
             outcomes.update((i, run_one(jobs[i], ctx, debug)) for i in indexes)
             continue
-        for index, (text, ok, reads) in zip(indexes, batch, strict=True):
-            encoded = json.loads(text)
-            records: list[Record] = [recordjson.decode(e) for e in encoded]  # type: ignore[misc]
-            own = jobs[index].entry.rel  # most jobs read only their own file: no new path
-            paths = frozenset(own if r == str(own) else PurePosixPath(r) for r in reads)
-            outcomes[index] = Outcome(records, ok, paths, encoded)
+        with gcpause.paused():  # records hold no cycles: see gcpause
+            for index, (text, ok, reads) in zip(indexes, batch, strict=True):
+                records: list[Record] = recordjson.loads(text)  # type: ignore[assignment]
+                own = jobs[index].entry.rel  # most jobs read only their own file: no new path
+                paths = frozenset(own if r == str(own) else PurePosixPath(r) for r in reads)
+                outcomes[index] = Outcome(records, ok, paths, text)
     return outcomes
 
 

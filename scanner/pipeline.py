@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
-from scanner import __version__
+from scanner import __version__, gcpause
 from scanner.baseline import baseline_digests, read_baseline
 from scanner.checks import CHECKS
 from scanner.checks.base import Check
+from scanner.claims import ClaimIndex
 from scanner.config import ScanConfig
 from scanner.context import ScanContext
 from scanner.errors import SourceError
@@ -39,11 +41,20 @@ from scanner.online import OnlineSettings, enrich
 from scanner.parallel import Job, run_jobs
 from scanner.readtrack import TrackingContext
 from scanner.references import READERS
-from scanner.references.cache_location import referenced_repos
+from scanner.references.cache_location import referenced_repos, wanted_repo_dirs
 from scanner.references.hf_cache import HfCacheReader
+from scanner.scanmemo import Inputs
 from scanner.sources import SOURCES
 from scanner.waivers import apply_waivers
-from scanner.walk import EntryKind, WalkEntry, is_hub_cache_repo, is_virtualenv, walk
+from scanner.walk import (
+    EntryKind,
+    FileSet,
+    WalkEntry,
+    WalkResult,
+    is_hub_cache_repo,
+    is_virtualenv,
+    walk,
+)
 from scanner.weights import WEIGHT_READERS
 
 CACHE_READER = HfCacheReader()
@@ -57,9 +68,30 @@ NO_SOURCE = (
 def scan(config: ScanConfig, checks: Sequence[Check] = CHECKS) -> ScanResult:
     """Run the whole pipeline over `config.root`; `checks` defaults to every registered rule
     (tests pass one check to see only its findings)."""
+    return scan_noting_inputs(config, checks)[0]
+
+
+def walk_root(config: ScanConfig) -> WalkResult:
+    """The walk of `config.root` with the configured limits."""
     root = config.root.resolve()
-    walked = walk(root, max_files=config.limits.max_files, max_depth=config.limits.max_walk_depth)
-    files = frozenset(e.rel for e in walked.entries if e.kind is EntryKind.FILE)
+    return walk(root, max_files=config.limits.max_files, max_depth=config.limits.max_walk_depth)
+
+
+def scan_noting_inputs(
+    config: ScanConfig, checks: Sequence[Check] = CHECKS, walked: WalkResult | None = None
+) -> tuple[ScanResult, Inputs]:
+    """`scan`, reusing `walked` when given, and what it read beyond the walked files
+    (`scanmemo` stamps those)."""
+    with gcpause.long_lived():
+        return _scan(config, checks, walked)
+
+
+def _scan(
+    config: ScanConfig, checks: Sequence[Check], walked: WalkResult | None
+) -> tuple[ScanResult, Inputs]:
+    root = config.root.resolve()
+    walked = walk_root(config) if walked is None else walked
+    files = FileSet(walked.entries)
     ctx = TrackingContext(
         root=root,
         limits=config.limits,
@@ -80,9 +112,13 @@ def scan(config: ScanConfig, checks: Sequence[Check] = CHECKS) -> ScanResult:
     builder = GraphBuilder()
     observations: list[Observation] = []
     problems: list[Problem] = list(walked.problems)
-    found_source = _collect(entries, ctx, config, builder, observations, problems)
-    _referenced_from_default_cache(config, ctx, entries, (builder, observations, problems))
+    reads: set[PurePosixPath] = set()
+    found_source = _collect(entries, ctx, config, (builder, observations, problems), reads)
+    hub_dirs = _referenced_from_default_cache(
+        config, ctx, entries, (builder, observations, problems)
+    )
 
+    gc.freeze()  # the collected records live to the end: full collections skip them
     _resolve_revisions(builder, observations)
     graph = builder.build(_target(observations))
     graph = _enrich(config, graph, observations, problems)
@@ -113,7 +149,9 @@ def scan(config: ScanConfig, checks: Sequence[Check] = CHECKS) -> ScanResult:
     findings = [f for check in checks for f in check.run(result, graph, config.policy)]
     findings = list(apply_waivers(findings, result, config.policy, dt.date.today()))
     findings.sort(key=lambda f: f.sort_key())
-    return dataclasses.replace(result, findings=tuple(findings))
+    outside = frozenset(rel for rel in reads if rel not in files)
+    inputs = Inputs(reads=outside, hub_dirs=frozenset(hub_dirs))
+    return dataclasses.replace(result, findings=tuple(findings)), inputs
 
 
 def _enrich(
@@ -142,17 +180,18 @@ def _collect(
     entries: Sequence[WalkEntry],
     ctx: TrackingContext,
     config: ScanConfig,
-    builder: GraphBuilder,
-    observations: list[Observation],
-    problems: list[Problem],
+    state: tuple[GraphBuilder, list[Observation], list[Problem]],
+    reads: set[PurePosixPath],
 ) -> bool:
     """Run every collector on what it claims (cached and in parallel, see `parallel`; the
-    records are dispatched in walk order either way); True when a Python dependency source
-    claimed something."""
+    records are dispatched in walk order either way), noting into `reads` the files they
+    read; True when a Python dependency source claimed something."""
+    builder, observations, problems = state
     python_sources = {source.name for source in SOURCES}
     cache = None if config.no_cache else _file_cache(ctx, entries)
     jobs = _jobs(entries, cache)
-    for records in run_jobs(jobs, ctx, config.debug, cache):
+    gc.freeze()  # the walk and the jobs live to the end; forked workers inherit them
+    for records in run_jobs(jobs, ctx, config.debug, cache, reads):
         for record in records:
             _dispatch(record, builder, observations, problems)
     if cache is not None:
@@ -167,11 +206,9 @@ def _jobs(entries: Sequence[WalkEntry], cache: FileCache | None) -> list[Job]:
     if cache is not None and (known := cache.cached_claims(len(entries), frozenset(collectors))):
         cache.claims = known
         return [Job(entries[index], collectors[name]) for index, name in known]
+    index = ClaimIndex(list(collectors.values()))
     pairs = [
-        (index, name)
-        for index, entry in enumerate(entries)
-        for name, source in collectors.items()
-        if source.claims(entry)
+        (at, source.name) for at, entry in enumerate(entries) for source in index.claimants(entry)
     ]
     if cache is not None:
         cache.claims = pairs
@@ -182,7 +219,7 @@ def _file_cache(ctx: TrackingContext, entries: Sequence[WalkEntry]) -> FileCache
     """The per-file cache of this root; its key covers aibom's code, the settings collectors
     see (limits, hashing, signing keys) and the walked file list (`filecache`)."""
     settings = [__version__, repr(ctx.limits), repr(ctx.hash_files), repr(ctx.signing_keys)]
-    listing = sorted(f"{e.kind}:{e.rel}" for e in entries)
+    listing = sorted(f"{e.kind}:{e.rel_text}" for e in entries)
     key = fingerprint([*settings, *code_stamps(), *listing])
     return FileCache.open(default_cache_dir(), ctx.root, key)
 
@@ -277,19 +314,24 @@ def _referenced_from_default_cache(
     ctx: ScanContext,
     scanned: Iterable[WalkEntry],
     state: tuple[GraphBuilder, list[Observation], list[Problem]],
-) -> None:
+) -> set[Path]:
     """Collect the repos of the user's default hub cache that the project's references name
-    and no scanned cache held (only the snapshots those references resolve to)."""
+    and no scanned cache held (only the snapshots those references resolve to); the repo
+    directories looked for (the cache itself when it does not exist)."""
     cache = config.default_hf_cache
     if cache is None:
-        return
+        return set()
     builder, observations, problems = state
     held = {e.path.name for e in scanned if e.kind is EntryKind.HUB_REPO}
     references = [o for o in observations if isinstance(o, HubReference)]
+    if not cache.is_dir():
+        return {cache}
+    looked = {cache / name for name in wanted_repo_dirs(references).keys() - held}
     for entry, revisions in referenced_repos(cache, references, held, ctx):
         records = CACHE_READER.referenced(entry, ctx, revisions)
         for record in _guarded(records, entry.rel, config.debug, problems):
             _dispatch(record, builder, observations, problems)
+    return looked
 
 
 def python_prefix(python: Path) -> Path:

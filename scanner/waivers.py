@@ -23,6 +23,7 @@ from packaging.utils import canonicalize_name
 from licenses.normalize import normalize
 from licenses.tree import ExpressionShapeError, alternatives
 from scanner.checks.licensing import effective_license
+from scanner.checks.perscan import components_by_ref
 from scanner.config import Policy, PolicyException
 from scanner.model import Component, Finding, ScanResult
 
@@ -34,8 +35,9 @@ def apply_waivers(
     if not policy.exceptions:
         return tuple(findings)
     kept: list[Finding] = []
+    by_ref = components_by_ref(result)
     for finding in findings:
-        component = result.component(finding.component) if finding.component else None
+        component = by_ref.get(finding.component) if finding.component else None
         if component is None:
             kept.append(finding)
             continue

@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 import pathspec
 
@@ -49,19 +52,91 @@ class EntryKind(StrEnum):
     HUB_REPO = "hub-repo"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class WalkEntry:
-    """A file (or a recognised environment directory) found by the walk."""
+    """A file (or a recognised environment directory) found by the walk.
 
-    rel: PurePosixPath
-    path: Path
-    kind: EntryKind = EntryKind.FILE
-    size: int = 0
-    name: str = field(init=False, repr=False, compare=False)
-    """The base name (`rel.name`, computed once: every collector's `claims` asks for it)."""
+    `rel` and `path` are path objects made on first use: a walk of 50,000 files would
+    otherwise spend most of its time building objects that only the few collectors claiming
+    a file ever look at (claims decide from `name`, `kind` and `size`)."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "name", self.rel.name)
+    __slots__ = ("_path", "_rel", "kind", "mtime_ns", "name", "path_text", "rel_text", "size")
+
+    def __init__(
+        self,
+        *,
+        rel: PurePosixPath | str,
+        path: Path | str,
+        kind: EntryKind = EntryKind.FILE,
+        size: int = 0,
+        mtime_ns: int = 0,
+    ) -> None:
+        self._rel = rel if isinstance(rel, PurePosixPath) else None
+        self._path = path if isinstance(path, Path) else None
+        self.rel_text = str(rel)
+        """`rel` as text (POSIX separators, "." for the root)."""
+        self.path_text = str(path)
+        self.kind = kind
+        self.size = size
+        self.mtime_ns = mtime_ns
+        """Modification time from the walk's own stat (0 when not a walked file)."""
+        self.name = "" if self.rel_text == "." else self.rel_text.rpartition("/")[2]
+        """The base name (`rel.name`): every collector's `claims` asks for it."""
+
+    @property
+    def rel(self) -> PurePosixPath:
+        """Path relative to the scan root."""
+        if self._rel is None:
+            self._rel = PurePosixPath(self.rel_text)
+        return self._rel
+
+    @property
+    def path(self) -> Path:
+        """Absolute path on disk."""
+        if self._path is None:
+            self._path = Path(self.path_text)
+        return self._path
+
+    def _key(self) -> tuple[str, str, EntryKind, int]:
+        return (self.rel_text, self.path_text, self.kind, self.size)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WalkEntry) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"WalkEntry(rel={self.rel_text!r}, kind={self.kind.value}, size={self.size})"
+
+
+_S = TypeVar("_S")
+
+
+class FileSet(AbstractSet[PurePosixPath]):
+    """The walked files as a set of relative paths: membership is tested on the text, and
+    the path objects are made only if someone iterates (most collectors only ask `in`)."""
+
+    def __init__(self, entries: Iterable[WalkEntry]) -> None:
+        self._entries = tuple(e for e in entries if e.kind is EntryKind.FILE)
+        self.texts = frozenset(e.rel_text for e in self._entries)
+        """The paths as POSIX text."""
+        self._paths: tuple[PurePosixPath, ...] | None = None
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, PurePosixPath) and str(item) in self.texts
+
+    def __iter__(self) -> Iterator[PurePosixPath]:
+        if self._paths is None:
+            self._paths = tuple(e.rel for e in self._entries)
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[_S]) -> AbstractSet[_S]:
+        """Set operations (`|`, `&`, `-`) give a plain frozenset."""
+        return frozenset(it)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,6 +145,13 @@ class WalkResult:
 
     entries: tuple[WalkEntry, ...]
     problems: tuple[Problem, ...]
+
+
+def claim_key(name: str) -> str:
+    """The lowercased text after the last dot of a file name, or the whole lowercased name
+    when it has no dot (`model.SafeTensors` -> `safetensors`, `Pipfile` -> `pipfile`): what a
+    collector's `claim_keys` lists (`scanner.claims`)."""
+    return name.rpartition(".")[2].lower()
 
 
 def is_virtualenv(path: Path) -> bool:
@@ -90,17 +172,18 @@ def is_hub_cache_repo(path: Path) -> bool:
     )
 
 
+Specs = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
+"""The `.gitignore` rules in force: (directory relative to the root, "" for the root; rules)."""
+
+
 def walk(root: Path, *, max_files: int = 2_000_000, max_depth: int = 64) -> WalkResult:
     """Walk `root` once; see the module docstring for what is skipped."""
     entries: list[WalkEntry] = []
     problems: list[Problem] = []
-    stack: list[
-        tuple[Path, PurePosixPath, tuple[tuple[PurePosixPath, pathspec.GitIgnoreSpec], ...]]
-    ]
-    stack = [(root, PurePosixPath("."), ())]
+    stack: list[tuple[str, str, int, Specs]] = [(str(root), "", 0, ())]
     while stack:
-        directory, rel_dir, specs = stack.pop()
-        if len(rel_dir.parts) > max_depth:
+        directory, rel_dir, depth, specs = stack.pop()
+        if depth > max_depth:
             problems.append(_problem(rel_dir, f"deeper than {max_depth} levels; not walked"))
             continue
         specs = _with_gitignore(directory, rel_dir, specs, problems)
@@ -110,11 +193,10 @@ def walk(root: Path, *, max_files: int = 2_000_000, max_depth: int = 64) -> Walk
         except OSError as exc:
             problems.append(_problem(rel_dir, f"directory could not be read: {exc.strerror}"))
             continue
-        subdirs: list[tuple[Path, PurePosixPath]] = []
+        subdirs: list[tuple[str, str]] = []
+        prefix = f"{rel_dir}/" if rel_dir else ""
         for child in children:
-            rel = (
-                rel_dir / child.name if rel_dir != PurePosixPath(".") else PurePosixPath(child.name)
-            )
+            rel = prefix + child.name
             try:
                 if child.is_symlink():
                     entry = _symlinked_file(root, child, rel)
@@ -130,22 +212,26 @@ def walk(root: Path, *, max_files: int = 2_000_000, max_depth: int = 64) -> Walk
                     elif child.name not in DEFAULT_EXCLUDED_DIRS and not _ignored(
                         rel, specs, is_dir=True
                     ):
-                        subdirs.append((path, rel))
+                        subdirs.append((child.path, rel))
                     continue
                 info = child.stat(follow_symlinks=False)
             except OSError as exc:
                 problems.append(_problem(rel, f"could not be read: {exc.strerror}"))
                 continue
             if stat.S_ISREG(info.st_mode) and not _ignored(rel, specs, is_dir=False):
-                entries.append(WalkEntry(rel=rel, path=Path(child.path), size=info.st_size))
+                entries.append(_file_entry(rel, child.path, info))
                 if len(entries) >= max_files:
                     problems.append(_problem(rel_dir, f"more than {max_files} files; stopped"))
                     return WalkResult(entries=tuple(entries), problems=tuple(problems))
-        stack.extend((path, rel, specs) for path, rel in reversed(subdirs))
+        stack.extend((path, rel, depth + 1, specs) for path, rel in reversed(subdirs))
     return WalkResult(entries=tuple(entries), problems=tuple(problems))
 
 
-def _symlinked_file(root: Path, child: os.DirEntry[str], rel: PurePosixPath) -> WalkEntry | None:
+def _file_entry(rel: str, path: str, info: os.stat_result) -> WalkEntry:
+    return WalkEntry(rel=rel, path=path, size=info.st_size, mtime_ns=info.st_mtime_ns)
+
+
+def _symlinked_file(root: Path, child: os.DirEntry[str], rel: str) -> WalkEntry | None:
     """A symlink is kept only when it resolves to a regular file inside the root."""
     try:
         target = Path(child.path).resolve(strict=True)
@@ -155,49 +241,38 @@ def _symlinked_file(root: Path, child: os.DirEntry[str], rel: PurePosixPath) -> 
         return None
     if not stat.S_ISREG(info.st_mode):
         return None
-    return WalkEntry(rel=rel, path=Path(child.path), size=info.st_size)
+    return _file_entry(rel, child.path, info)
 
 
-def _with_gitignore(
-    directory: Path,
-    rel_dir: PurePosixPath,
-    specs: tuple[tuple[PurePosixPath, pathspec.GitIgnoreSpec], ...],
-    problems: list[Problem],
-) -> tuple[tuple[PurePosixPath, pathspec.GitIgnoreSpec], ...]:
-    gitignore = directory / ".gitignore"
+def _with_gitignore(directory: str, rel_dir: str, specs: Specs, problems: list[Problem]) -> Specs:
+    gitignore_rel = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"
     try:
-        with gitignore.open("rb") as fh:
+        with Path(directory, ".gitignore").open("rb") as fh:
             data = fh.read(MAX_GITIGNORE_BYTES + 1)
     except FileNotFoundError:
         return specs
     except OSError as exc:
-        problems.append(_problem(rel_dir / ".gitignore", f"could not be read: {exc.strerror}"))
+        problems.append(_problem(gitignore_rel, f"could not be read: {exc.strerror}"))
         return specs
     if len(data) > MAX_GITIGNORE_BYTES:
         message = f"larger than {MAX_GITIGNORE_BYTES:,} bytes; its rules are not applied"
-        problems.append(_problem(rel_dir / ".gitignore", message))
+        problems.append(_problem(gitignore_rel, message))
         return specs
     text = data.decode("utf-8", errors="replace")
     spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
     return (*specs, (rel_dir, spec))
 
 
-def _ignored(
-    rel: PurePosixPath,
-    specs: tuple[tuple[PurePosixPath, pathspec.GitIgnoreSpec], ...],
-    *,
-    is_dir: bool,
-) -> bool:
+def _ignored(rel: str, specs: Specs, *, is_dir: bool) -> bool:
     """Git semantics: the deepest .gitignore that has an opinion decides."""
     decision = False
     for base, spec in specs:
-        sub = rel if base == PurePosixPath(".") else rel.relative_to(base)
-        text = f"{sub}/" if is_dir else str(sub)
-        result = spec.check_file(text)
+        sub = rel[len(base) + 1 :] if base else rel
+        result = spec.check_file(f"{sub}/" if is_dir else sub)
         if result.include is not None:
             decision = result.include
     return decision
 
 
-def _problem(rel: PurePosixPath, message: str) -> Problem:
-    return Problem(location=Location(file=rel), message=message)
+def _problem(rel: str, message: str) -> Problem:
+    return Problem(location=Location(file=PurePosixPath(rel or ".")), message=message)

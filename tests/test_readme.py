@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import re
 
 import pytest
@@ -9,7 +11,7 @@ from click.testing import CliRunner
 
 from scanner.checks import CHECKS
 from scanner.cli import cli
-from scanner.config import EXCEPTION_KEYS, POLICY_KEYS
+from scanner.config import EXCEPTION_KEYS, POLICY_KEYS, Limits, WeightLimits
 from tests.conftest import REPO
 
 README = REPO / "README.md"
@@ -60,16 +62,21 @@ def rules_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_rules_table_is_generated_from_the_registry(update_snapshots: bool) -> None:
+def check_generated_block(name: str, content: str, update_snapshots: bool) -> None:
+    """README's `<!-- begin: NAME -->` block holds `content` (--update-snapshots rewrites it)."""
     text = README.read_text(encoding="utf-8")
-    begin, end = "<!-- begin: rules -->\n", "<!-- end: rules -->"
-    expected = f"{begin}{rules_table()}{end}"
+    begin, end = f"<!-- begin: {name} -->\n", f"<!-- end: {name} -->"
+    expected = f"{begin}{content}{end}"
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
-    assert pattern.search(text), "README lacks the rules block"
+    assert pattern.search(text), f"README lacks the {name} block"
     if update_snapshots:
         README.write_text(pattern.sub(lambda _: expected, text), encoding="utf-8")
         return
-    assert expected in text, "README's rules table is stale (--update-snapshots)"
+    assert expected in text, f"README's {name} table is stale (--update-snapshots)"
+
+
+def test_rules_table_is_generated_from_the_registry(update_snapshots: bool) -> None:
+    check_generated_block("rules", rules_table(), update_snapshots)
 
 
 def test_every_policy_key_is_documented() -> None:
@@ -88,3 +95,37 @@ def test_every_fixture_is_indexed_and_documented() -> None:
                 docs = list(folder.glob("FIXTURE.md")) + list(folder.glob("*/FIXTURE.md"))
                 assert docs or (folder / "README.md").is_file(), f"{folder} has no FIXTURE.md"
     assert "`online`" in index
+
+
+def field_docs(cls: type) -> dict[str, str]:
+    """The docstring under each field of a class in scanner/config.py, on one line."""
+    tree = ast.parse((REPO / "scanner" / "config.py").read_text(encoding="utf-8"))
+    body = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls.__name__)
+    docs: dict[str, str] = {}
+    for field, after in zip(body.body, body.body[1:], strict=False):
+        if not (isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name)):
+            continue
+        if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+            docs[field.target.id] = " ".join(str(after.value.value).split())
+    return docs
+
+
+def limits_table() -> str:
+    """The README's table of `[tool.aibom.limits]` keys, from `Limits` and `WeightLimits`."""
+    lines = ["| key | default | what it caps |", "|---|---|---|"]
+    for cls, instance, prefix in (
+        (Limits, Limits(), ""),
+        (WeightLimits, WeightLimits(), "weights."),
+    ):
+        docs = field_docs(cls)
+        for field in dataclasses.fields(cls):
+            value = getattr(instance, field.name)
+            if isinstance(value, int):
+                assert field.name in docs, f"{cls.__name__}.{field.name} has no docstring"
+                key = prefix + field.name.replace("_", "-")
+                lines.append(f"| `{key}` | {value:_} | {docs[field.name]} |")
+    return "\n".join(lines) + "\n"
+
+
+def test_limits_table_is_generated_from_the_config(update_snapshots: bool) -> None:
+    check_generated_block("limits", limits_table(), update_snapshots)

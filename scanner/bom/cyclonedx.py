@@ -25,8 +25,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from scanner import gcpause, jsontext
 from scanner.bom import mlbom
 from scanner.bom.base import BomOptions
+from scanner.bom.cyclonedx15 import downgrade
 from scanner.bom.cyclonedx_document import Json, document
 from scanner.bom.validate import VERSIONS, validate_json, validate_xml
 from scanner.model import ScanResult
@@ -42,13 +44,12 @@ class CycloneDxJson:
 
     def render(self, result: ScanResult, options: BomOptions) -> str:
         """The BOM as indented JSON, validated against the bundled schema."""
-        bom = document(result, options)
-        if options.spec_version != "1.6":
-            rewritten = _via_library(bom, options.spec_version)
-            mlbom.carry_over(bom, rewritten)
-            bom = rewritten
-        validate_json(bom, options.spec_version)
-        return json.dumps(bom, indent=2, ensure_ascii=False) + "\n"
+        with gcpause.paused():  # builds 10^5 acyclic containers: no collection to run
+            bom = document(result, options)
+            if options.spec_version != "1.6":
+                bom = downgrade(bom) or _library_downgrade(bom, options.spec_version)
+            validate_json(bom, options.spec_version)
+            return jsontext.dumps(bom) + "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +65,14 @@ class CycloneDxXml:
         from lxml import etree
 
         spec = options.spec_version
-        outputter = make_outputter(
-            _library_bom(document(result, options)), OutputFormat.XML, VERSIONS[spec]
-        )
+        bom = document(result, options)
+        outputter = make_outputter(_library_bom(bom), OutputFormat.XML, VERSIONS[spec])
         parser = etree.XMLParser(remove_blank_text=True, no_network=True, resolve_entities=False)
         root = etree.fromstring(outputter.output_as_string().encode("utf-8"), parser)
         ns = XML_NS.format(spec)
+        if "timestamp" not in bom["metadata"]:  # reproducible: not the library's "now"
+            for stamp in root.findall(f"{ns}metadata/{ns}timestamp"):
+                stamp.getparent().remove(stamp)
         for components in root.iter(f"{ns}components"):
             components[:] = sorted(components, key=lambda c: c.get("bom-ref", ""))
         for found in root.iter(f"{ns}occurrences"):
@@ -96,6 +99,19 @@ def _library_bom(doc: Json) -> Any:
 
 def _constructed_valid() -> bool:
     return True
+
+
+def _library_downgrade(doc: Json, spec: str) -> Json:
+    """`doc` as the library writes it for `spec`, with our ML fields carried over.
+
+    The library stamps a BOM without a timestamp with the current time; a reproducible
+    BOM has none, so that stamp is taken out again.
+    """
+    rewritten = _via_library(doc, spec)
+    mlbom.carry_over(doc, rewritten)
+    if "timestamp" not in doc["metadata"]:
+        rewritten["metadata"].pop("timestamp", None)
+    return rewritten
 
 
 def _via_library(doc: Json, spec: str) -> Json:

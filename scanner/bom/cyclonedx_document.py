@@ -23,15 +23,24 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 from scanner import __version__, aiinfo
 from scanner.bom import mlbom
 from scanner.bom.base import BomOptions, project_component
+from scanner.bom.purls import canonical as canonical_purl
 from scanner.bom.validate import clean_url, schema_enum
 from scanner.bom.vulnerabilities import vulnerabilities
-from scanner.identity import canonical_purl
-from scanner.model import Component, ComponentType, ExternalRef, Hash, LicenseEvidence, ScanResult
+from scanner.model import (
+    Component,
+    ComponentType,
+    ExternalRef,
+    Hash,
+    LicenseEvidence,
+    Location,
+    ScanResult,
+)
 
 Json = dict[str, Any]
 SCHEMA_URL = "http://cyclonedx.org/schema/bom-{}.schema.json"
@@ -207,7 +216,7 @@ def _component(comp: Component, refs: _Refs, graph: _Graph, bom_ref: str) -> Jso
                 "location": _text(str(loc.file)),
                 **({"line": loc.line} if loc.line is not None else {}),
             }
-            for loc in sorted(set(comp.locations))
+            for loc in sorted(set(comp.locations), key=location_order)
         ]
     if evidence_licenses:
         evidence["licenses"] = evidence_licenses
@@ -375,3 +384,9 @@ def _dependencies(result: ScanResult, refs: _Refs) -> list[Json]:
             entry["dependsOn"] = sorted(deps)
         out.append(entry)
     return out
+
+
+def location_order(loc: Location) -> tuple[PurePosixPath, bool, int]:
+    """Sort key of locations: by file, a file's line-less location first (plain `sorted`
+    would compare None with a line number and fail)."""
+    return (loc.file, loc.line is not None, loc.line or 0)

@@ -22,14 +22,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 from packageurl import PackageURL
 
 from scanner import aiinfo
+from scanner.bom.purls import canonical as canonical_purl
 from scanner.bom.validate import clean_url
-from scanner.identity import canonical_purl
 from scanner.model import Component, ComponentType, ExternalRef, Hash
 
 Json = dict[str, Any]
@@ -40,6 +41,8 @@ HUB_SITES = {"huggingface": "https://huggingface.co", "github": "https://github.
 COMMIT = re.compile(r"[0-9a-f]{40}")
 HEX = re.compile(r"[0-9a-fA-F]+")
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+ID_SAFE_CHARS = ":/@!$&()*+,;=-._~"  # kept as they are in ids, with letters and digits
+ID_SAFE = re.compile(r"[A-Za-z0-9:/@!$&()*+,;=\-._~]*")
 CLASSES = {
     ComponentType.MODEL: ("ai_AIPackage", "model"),
     ComponentType.SERVICE: ("ai_AIPackage", "model"),
@@ -111,7 +114,9 @@ DATASET_TYPES = (
 
 def local_id(kind: str, key: str) -> str:
     """A local id: `kind/` and the key with everything an IRI path may not hold escaped."""
-    return f"{kind}/{quote(key, safe=':/@!$&()*+,;=-._~')}"
+    if ID_SAFE.fullmatch(key):  # nothing to escape (most keys): skip `quote`
+        return f"{kind}/{key}"
+    return f"{kind}/{quote(key, safe=ID_SAFE_CHARS)}"
 
 
 def package_id(bom_ref: str) -> str:
@@ -218,6 +223,7 @@ def absolute(url: str) -> str | None:
     return cleaned if cleaned and SCHEME.match(cleaned) else None
 
 
+@lru_cache(maxsize=1 << 14)  # each model's purl is asked for its page, supplier and agent
 def hub_purl(purl: str | None) -> PackageURL | None:
     """`purl` parsed when it names a repository on a hub we know, with a namespace (and no
     qualifier: a `repository_url` names another hub than the default one)."""

@@ -21,7 +21,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +123,9 @@ _URL_ASCII = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:/?@"
 )
 _PCT = re.compile(r"%[0-9A-Fa-f]{2}")
+URL_MEMO = 1 << 16  # URLs remembered by clean_url and is_iri_reference (the IRI regex is slow)
+_URL_UNIT = "(?:[" + re.escape("".join(sorted(_URL_ASCII))) + "]|%[0-9A-Fa-f]{2})*"
+_NOTHING_TO_ENCODE = re.compile(f"{_URL_UNIT}(?:#{_URL_UNIT})?")  # what percent_encode keeps
 
 
 def _is_ucs(char: str) -> bool:
@@ -138,6 +141,7 @@ def _fold(char: str) -> str:
     return "\ue000" if PRIVATE_RANGE[0] <= ord(char) <= PRIVATE_RANGE[1] else char
 
 
+@lru_cache(maxsize=URL_MEMO)  # each URL is checked when cleaned, then again when validated
 def is_iri_reference(value: str) -> bool:
     """RFC 3987 IRI-reference, as rfc3987-syntax parses it (see `_iri_grammar`)."""
     if not value.isascii():
@@ -155,15 +159,23 @@ def is_uri(value: str) -> bool:
     return _uri().match(value) is not None
 
 
+@lru_cache(maxsize=URL_MEMO)  # the SPDX writer cleans each link for several fields
 def clean_url(url: str) -> str | None:
     """`url` as a valid IRI reference, percent-encoding what may not appear; None if hopeless.
 
     Also encodes what the library's XsUri would rewrite (`'`, `[`, `]`), so that the string
     validated here is the one written.
     """
+    text = url.strip()
+    # most URLs need nothing encoded: one regex instead of a loop over their characters
+    cleaned = text if _NOTHING_TO_ENCODE.fullmatch(text) else percent_encode(text)
+    return cleaned if cleaned and is_iri_reference(cleaned) else None
+
+
+def percent_encode(text: str) -> str:
+    """`text` with every character an IRI may not hold percent-encoded (a first `#` kept)."""
     out: list[str] = []
     seen_hash = False
-    text = url.strip()
     for index, char in enumerate(text):
         allowed = char in _URL_ASCII or (not char.isascii() and _is_ucs(char))
         if allowed or (char == "%" and _PCT.match(text, index)):
@@ -173,8 +185,7 @@ def clean_url(url: str) -> str | None:
             out.append(char)
         else:
             out.extend(f"%{b:02X}" for b in char.encode("utf-8", "surrogatepass"))
-    cleaned = "".join(out)
-    return cleaned if cleaned and is_iri_reference(cleaned) else None
+    return "".join(out)
 
 
 FORMATS: dict[str, Callable[[str], bool]] = {

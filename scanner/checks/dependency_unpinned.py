@@ -12,11 +12,12 @@ insecure-source check's business), a name whose URL the same manifest gives else
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import PurePosixPath
 
 from scanner.checks.base import RuleMeta
-from scanner.checks.provenance import LockIndex, graph_ref, path_of, pypi_key
+from scanner.checks.perscan import per_scan
+from scanner.checks.provenance import LockIndex, graph_ref, lock_index, path_of, pypi_key
 from scanner.config import Policy
 from scanner.graph import ComponentGraph
 from scanner.model import DeclaredRequirement, Finding, Location, RuleId, ScanResult, Severity
@@ -48,8 +49,7 @@ class DependencyUnpinned:
 
     def run(self, result: ScanResult, graph: ComponentGraph, policy: Policy) -> Iterator[Finding]:
         """One note per unpinned requirement."""
-        locks = LockIndex.of(result)
-        seen_files = {loc.file for loc in all_locations(result)}
+        locks = lock_index(result, graph)
         direct = {
             (obs.location.file, pypi_key(obs.component))
             for obs in result.observations
@@ -61,7 +61,7 @@ class DependencyUnpinned:
                 continue
             if (obs.location.file, pypi_key(obs.component)) in direct:
                 continue  # a source table gives its URL (e.g. `[tool.uv.sources]`)
-            text = self.judge(obs, locks, seen_files)
+            text = self.judge(obs, locks, lambda: files_seen(result, graph))
             if text is None or (obs.location, obs.component) in reported:
                 continue
             reported.add((obs.location, obs.component))
@@ -77,13 +77,16 @@ class DependencyUnpinned:
 
     @staticmethod
     def judge(
-        obs: DeclaredRequirement, locks: LockIndex, seen_files: set[PurePosixPath]
+        obs: DeclaredRequirement,
+        locks: LockIndex,
+        seen_files: Callable[[], Collection[PurePosixPath]],
     ) -> str | None:
-        """The message for an unpinned requirement, or None when it is not this rule's."""
+        """The message for an unpinned requirement, or None when it is not this rule's
+        (`seen_files` lists the files the scan read: asked for only for a `.in` file)."""
         name = pypi_key(obs.component) or obs.component
         spec = f"{name}{obs.specifier}" if obs.specifier else f"{name} (any version)"
         file = obs.location.file
-        if obs.manifest_kind == "requirements-in" and file.with_suffix(".txt") in seen_files:
+        if obs.manifest_kind == "requirements-in" and file.with_suffix(".txt") in seen_files():
             return None
         if obs.manifest_kind in ("requirements", "requirements-in"):
             return (
@@ -99,6 +102,12 @@ class DependencyUnpinned:
                 f"{LOCK_ADVICE[obs.manifest_kind]} so installs get the versions you tested."
             )
         return None
+
+
+@per_scan
+def files_seen(result: ScanResult, graph: ComponentGraph) -> set[PurePosixPath]:
+    """The files the scan read (to know whether a compiled `.txt` sits beside a `.in`)."""
+    return {loc.file for loc in all_locations(result)}
 
 
 def all_locations(result: ScanResult) -> Iterator[Location]:

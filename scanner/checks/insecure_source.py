@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 
 from scanner.checks.base import RuleMeta
 from scanner.checks.provenance import (
-    LockIndex,
     digest_places,
     graph_ref,
+    lock_index,
     lock_name,
+    may_be_plain_http,
     path_of,
     pypi_key,
     url_facts,
@@ -155,7 +156,7 @@ def index_findings(observations: Iterable[Observation]) -> Iterator[Judged]:
 
 def requirement_findings(result: ScanResult, graph: ComponentGraph) -> Iterator[Judged]:
     """Direct references: http transport, branch refs and URLs without a digest."""
-    locks = LockIndex.of(result)
+    locks = lock_index(result, graph)
     hashed = digest_places(result.observations)
     for obs in result.observations:
         if not isinstance(obs, DeclaredRequirement) or not obs.url:
@@ -212,7 +213,9 @@ def artifact_findings(
         if not in_lock:
             continue
         for ext in comp.external_refs:
-            facts = url_facts(ext.url) if ext.type in ARTIFACT_REFS else None
+            if ext.type not in ARTIFACT_REFS or not may_be_plain_http(ext.url):
+                continue
+            facts = url_facts(ext.url)
             if facts is None or not facts.plain_http or facts.host in reported_hosts:
                 continue
             yield (

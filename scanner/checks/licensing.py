@@ -23,13 +23,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from weakref import WeakKeyDictionary
 
 from licenses import parse_spdx
 from licenses.compat import Distribution, Restriction, Use, Verdict, evaluate
 from licenses.duties import INFORMATIONAL
 from licenses.lineage import LineageVerdict, Parent, Relation, judge_lineage
 from licenses.normalize import normalize
+from scanner.checks.perscan import per_scan
 from scanner.config import Policy
 from scanner.graph import ROOT, ComponentGraph
 from scanner.model import (
@@ -139,17 +139,16 @@ def license_location(component: Component) -> Location | None:
     return component.locations[0] if component.locations else None
 
 
-def judged(result: ScanResult, graph: ComponentGraph) -> Iterator[Judged]:
+@per_scan  # the four license rules judge the same components
+def judged(result: ScanResult, graph: ComponentGraph) -> tuple[Judged, ...]:
     """The components the license rules judge (see the module docstring), sorted by ref."""
     used = reach(graph.edges, lambda e: e.kind != "trained-on")
     shipped = reach(
         graph.edges,
         lambda e: e.kind != "trained-on" and not (e.group or "").startswith("group:"),
     )
-    for comp in result.components:
-        if comp.type in NOT_JUDGED or not comp.reachable or comp.scope is Scope.EXCLUDED:
-            continue
-        yield Judged(
+    return tuple(
+        Judged(
             component=comp,
             license=effective_license(comp),
             location=license_location(comp),
@@ -157,35 +156,14 @@ def judged(result: ScanResult, graph: ComponentGraph) -> Iterator[Judged]:
             shipped=comp.bom_ref in shipped,
             graph=graph,
         )
-
-
-PARENTS: WeakKeyDictionary[ComponentGraph, dict[str, str | None]] = WeakKeyDictionary()
-"""Per graph, the BFS parent of every node reachable from the root (one walk, not one each)."""
+        for comp in result.components
+        if comp.type not in NOT_JUDGED and comp.reachable and comp.scope is not Scope.EXCLUDED
+    )
 
 
 def path_to(graph: ComponentGraph, ref: str) -> tuple[str, ...]:
-    """`graph.path_to(ref)`, from one breadth-first walk shared by every call on the graph.
-
-    The walk visits children in the same sorted order as `ComponentGraph.path_to`, so every
-    node gets the same parent, and the paths are the same.
-    """
-    parents = PARENTS.get(graph)
-    if parents is None:
-        parents = {ROOT: None}
-        queue = deque([ROOT])
-        while queue:
-            node = queue.popleft()
-            for child in sorted(graph.children.get(node, ())):
-                if child not in parents:
-                    parents[child] = node
-                    queue.append(child)
-        PARENTS[graph] = parents
-    if ref not in parents:
-        return ()
-    chain = [ref]
-    while (previous := parents[chain[-1]]) is not None:
-        chain.append(previous)
-    return tuple(reversed(chain))
+    """`graph.path_to(ref)` (which walks the graph once, not once per finding)."""
+    return graph.path_to(ref)
 
 
 def reach(edges: Iterable[Edge], follow: Callable[[Edge], bool]) -> frozenset[str]:

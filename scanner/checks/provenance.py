@@ -12,17 +12,17 @@ from __future__ import annotations
 import functools
 import re
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlsplit
 
-from packageurl import PackageURL
 from packaging.utils import canonicalize_name
 
+from scanner.checks.perscan import per_scan
 from scanner.graph import ComponentGraph
 from scanner.hashing import parse_hash
-from scanner.identity import hub_ref
+from scanner.identity import hub_ref, purl_pypi_name
 from scanner.model import (
     Component,
     ComponentType,
@@ -46,6 +46,7 @@ FULL_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for every location of every component
 def lock_name(file: PurePosixPath) -> str | None:
     """The lockfile kind of `file` (`pylock.*.toml` for named PEP 751 locks), else None."""
     if file.name in LOCK_NAMES:
@@ -56,10 +57,8 @@ def lock_name(file: PurePosixPath) -> str | None:
 @functools.lru_cache(maxsize=1 << 16)
 def pypi_key(ref: str) -> str | None:
     """The normalised PyPI name of a `pkg:pypi/...` ref, else None."""
-    if not ref.startswith("pkg:pypi/"):
-        return None
     try:
-        return canonicalize_name(PackageURL.from_string(ref).name)
+        return purl_pypi_name(ref)
     except ValueError:
         return None
 
@@ -74,21 +73,13 @@ class LockIndex:
     def of(cls, result: ScanResult) -> LockIndex:
         """Index the locks by where their packages (and digests) were seen."""
         found: dict[PurePosixPath, set[str]] = {}
-        sightings: Iterator[tuple[Location, str | None]] = (
-            (location, locked_name(comp))
-            for comp in result.components
-            for location in comp.locations
-        )
-        digests = (
-            (obs.location, pypi_key(obs.component))
-            for obs in result.observations
-            if isinstance(obs, DeclaredDigest)
-        )
-        for location, name in (*sightings, *digests):
-            if lock_name(location.file) is not None:
-                names = found.setdefault(location.file.parent, set())
-                if name:
-                    names.add(name)
+        for comp in result.components:
+            places = [d for loc in comp.locations if (d := lock_dir(loc.file)) is not None]
+            if places:  # the name is read only for what a lock lists (most are not)
+                add_pins(found, places, locked_name(comp))
+        for obs in result.observations:
+            if isinstance(obs, DeclaredDigest) and (place := lock_dir(obs.location.file)):
+                add_pins(found, [place], pypi_key(obs.component))
         return cls({key: frozenset(names) for key, names in found.items()})
 
     def pinning(self, manifest: PurePosixPath, kind: str, name: str | None) -> bool:
@@ -97,8 +88,36 @@ class LockIndex:
         the root) that lists the package."""
         if not name or kind not in LOCKED_MANIFESTS:
             return False
-        directories = (manifest.parent, *manifest.parent.parents)
-        return any(name in self.pinned.get(directory, ()) for directory in directories)
+        return any(name in self.pinned.get(directory, ()) for directory in enclosing(manifest))
+
+
+def add_pins(
+    found: dict[PurePosixPath, set[str]], places: Iterable[PurePosixPath], name: str | None
+) -> None:
+    """Record that the lockfiles in the directories `places` list `name` (each directory even
+    without a name: a lock was read there)."""
+    for place in places:
+        names = found.setdefault(place, set())
+        if name:
+            names.add(name)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # one path object per directory: its hash is kept
+def lock_dir(file: PurePosixPath) -> PurePosixPath | None:
+    """The directory of `file` when it is a lockfile, else None."""
+    return file.parent if lock_name(file) is not None else None
+
+
+@functools.lru_cache(maxsize=1 << 12)  # asked once per requirement; few manifests
+def enclosing(manifest: PurePosixPath) -> tuple[PurePosixPath, ...]:
+    """The manifest's directory and every directory above it."""
+    return (manifest.parent, *manifest.parent.parents)
+
+
+@per_scan
+def lock_index(result: ScanResult, graph: ComponentGraph) -> LockIndex:
+    """`LockIndex.of(result)`, built once per scan for every check that asks."""
+    return LockIndex.of(result)
 
 
 def locked_name(comp: Component) -> str | None:
@@ -173,9 +192,27 @@ def path_of(ref: str | None, graph: ComponentGraph) -> tuple[str, ...]:
 
 
 def pypi_components(graph: ComponentGraph, name: str) -> list[Component]:
-    """Components of the graph that are the PyPI package `name`."""
-    key = canonicalize_name(name)
-    return [c for ref, c in sorted(graph.components.items()) if pypi_key(ref) == key]
+    """Components of the graph that are the PyPI package `name`, sorted by ref."""
+    refs = pypi_refs(graph).get(canonicalize_name(name), [])
+    return [graph.components[ref] for ref in sorted(refs)]
+
+
+_PYPI_REFS: weakref.WeakKeyDictionary[ComponentGraph, dict[str, list[str]]]
+_PYPI_REFS = weakref.WeakKeyDictionary()
+
+
+def pypi_refs(graph: ComponentGraph) -> dict[str, list[str]]:
+    """PyPI name -> refs of the graph's components that are that package, built once per
+    graph (instead of reading every ref's purl for each name asked about)."""
+    index = _PYPI_REFS.get(graph)
+    if index is None:
+        index = {}
+        for ref in graph.components:
+            key = pypi_key(ref)
+            if key is not None:
+                index.setdefault(key, []).append(ref)
+        _PYPI_REFS[graph] = index
+    return index
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -201,6 +238,16 @@ class UrlFacts:
             svn_number = self.vcs == "svn" and revision.isdigit()
             return FULL_COMMIT.fullmatch(revision) is not None or svn_number
         return self.has_digest
+
+
+URL_DROPPED = str.maketrans("", "", "\t\r\n")
+"""Characters urlsplit removes from a URL before reading it."""
+
+
+def may_be_plain_http(url: str) -> bool:
+    """False when `url` cannot be plain http (its scheme is `http` or `<vcs>+http`, so
+    `http:` is in it as urlsplit reads it): spares parsing a large lock's https URLs."""
+    return "http:" in url.translate(URL_DROPPED).lower()
 
 
 def url_facts(url: str) -> UrlFacts | None:

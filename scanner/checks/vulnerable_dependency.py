@@ -8,14 +8,15 @@ unknown status must never pass as a clean report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from packaging.version import InvalidVersion, Version
 
 from scanner.checks.base import RuleMeta
+from scanner.checks.perscan import components_by_ref
 from scanner.config import Policy
 from scanner.graph import ComponentGraph
-from scanner.model import Finding, RuleId, ScanResult, Severity
+from scanner.model import Component, Finding, RuleId, ScanResult, Severity
 from scanner.online.base import LookupFailed, Vulnerability
 
 RULE = RuleId("vulnerable-dependency")
@@ -43,15 +44,16 @@ class VulnerableDependency:
     def run(self, result: ScanResult, graph: ComponentGraph, policy: Policy) -> Iterator[Finding]:
         """One finding per (component, advisory), and one per failed lookup."""
         observed: tuple[object, ...] = result.observations  # typed wide until model.py has them
+        components = components_by_ref(result)
         for obs in observed:
             if isinstance(obs, Vulnerability):
-                yield self.vulnerable(obs, result, graph)
+                yield self.vulnerable(obs, components, graph)
             elif isinstance(obs, LookupFailed) and obs.service == VULNERABILITY_SERVICE:
                 yield Finding(
                     rule=RULE,
                     severity=Severity.WARNING,
                     message=(
-                        f"{label(obs.component, result)} could not be checked for known "
+                        f"{label(obs.component, components)} could not be checked for known "
                         f"vulnerabilities ({obs.reason}); re-run when the lookup succeeds"
                     ),
                     component=obs.component,
@@ -59,29 +61,31 @@ class VulnerableDependency:
                     path=graph.path_to(obs.component),
                 )
 
-    def vulnerable(self, vuln: Vulnerability, result: ScanResult, graph: ComponentGraph) -> Finding:
+    def vulnerable(
+        self, vuln: Vulnerability, components: Mapping[str, Component], graph: ComponentGraph
+    ) -> Finding:
         """The finding for one advisory affecting one component."""
         return Finding(
             rule=RULE,
             severity=Severity.ERROR if vuln.severity in SERIOUS else Severity.WARNING,
-            message=message(vuln, label(vuln.component, result), version_of(vuln, result)),
+            message=message(vuln, label(vuln.component, components), version_of(vuln, components)),
             component=vuln.component,
             location=vuln.location,
             path=graph.path_to(vuln.component),
         )
 
 
-def label(ref: str, result: ScanResult) -> str:
+def label(ref: str, components: Mapping[str, Component]) -> str:
     """`name version` of a component (its ref when unknown)."""
-    comp = result.component(ref)
+    comp = components.get(ref)
     if comp is None:
         return ref
     return f"{comp.name} {comp.version}" if comp.version else comp.name
 
 
-def version_of(vuln: Vulnerability, result: ScanResult) -> str | None:
+def version_of(vuln: Vulnerability, components: Mapping[str, Component]) -> str | None:
     """The affected component's version."""
-    comp = result.component(vuln.component)
+    comp = components.get(vuln.component)
     return comp.version if comp is not None else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -15,14 +15,16 @@ from scanner.cli.common import (
     common_options,
     epoch,
     make_config,
-    report_problems,
+    problem_lines,
     severity,
     write,
 )
+from scanner.cli.memo import memoised
 from scanner.config import FAIL_ON
-from scanner.pipeline import scan
+from scanner.model import ScanResult
 from scanner.reporters import REPORTERS
 from scanner.reporters.text import TextReporter
+from scanner.scanmemo import Replay
 
 
 @click.command("scan", context_settings=CONTEXT)
@@ -48,18 +50,19 @@ def scan_command(
 ) -> None:
     """Find problems in PATH (default: the current directory)."""
     config = make_config(**common)
-    result = scan(config)
     reporter = REPORTERS[fmt]
     if fmt == "text" and output is None and colour_wanted():
         reporter = TextReporter(colour=True)
-    write(reporter.render(result), output)
-    if not quiet:
-        report_problems(result, summary=fmt != "text" or output is not None)
+    summary = fmt != "text" or output is not None
     threshold = config.policy.fail_on if fail_on is None else severity(fail_on)
-    code = result.exit_code(threshold)
-    if strict and result.problems:
-        code = 1
-    raise SystemExit(code)
+
+    def produce(result: ScanResult) -> Replay:
+        code = 1 if strict and result.problems else result.exit_code(threshold)
+        lines = [] if quiet else problem_lines(result, summary=summary)
+        return Replay(reporter.render(result), tuple(lines), code)
+
+    variant = f"scan {reporter!r} {summary} {threshold} {strict} {quiet}"
+    finish(memoised(config, variant, produce, allowed=True), output)
 
 
 @click.command("sbom", context_settings=CONTEXT)
@@ -90,13 +93,23 @@ def sbom_command(
 ) -> None:
     """Write the AI-BOM of PATH (default: the current directory)."""
     config = make_config(**common)
-    result = scan(config)
     source_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     options = BomOptions(
         spec_version=spec_version,
         timestamp=epoch(source_epoch) if source_epoch else None,
         reproducible=reproducible or bool(source_epoch),
     )
-    write(BOM_WRITERS[fmt].render(result, options), output)
-    report_problems(result)
-    raise SystemExit(0)
+
+    def produce(result: ScanResult) -> Replay:
+        return Replay(BOM_WRITERS[fmt].render(result, options), tuple(problem_lines(result)), 0)
+
+    variant = f"sbom {fmt} {options!r}"
+    finish(memoised(config, variant, produce, allowed=options.reproducible), output)
+
+
+def finish(replay: Replay, output: Path | None) -> NoReturn:
+    """Write the report, then its stderr lines, and exit with its code."""
+    write(replay.output, output)
+    for line in replay.stderr:
+        click.echo(line, err=True)
+    raise SystemExit(replay.exit_code)

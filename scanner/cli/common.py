@@ -88,7 +88,8 @@ def common_options(func: Any) -> Any:
             "--no-cache",
             is_flag=True,
             help="Neither read nor write aibom's caches: per-file scan results "
-            "($XDG_CACHE_HOME/aibom/files) and, with --online, answers "
+            "($XDG_CACHE_HOME/aibom/files), the last report of each root "
+            "($XDG_CACHE_HOME/aibom/scans) and, with --online, answers "
             "($XDG_CACHE_HOME/aibom/online).",
         ),
         click.option(
@@ -173,16 +174,15 @@ def _active_virtualenv() -> Path | None:
     return path if path.is_dir() else None
 
 
-def report_problems(result: ScanResult, *, summary: bool = True) -> None:
+def problem_lines(result: ScanResult, *, summary: bool = True) -> list[str]:
     """One stderr line per unreadable input, then a summary line (unless stdout has one)."""
-    for problem in result.problems:
-        click.echo(f"aibom: warning: {problem.location}: {problem.message}", err=True)
+    lines = [f"aibom: warning: {p.location}: {p.message}" for p in result.problems]
     if summary:
-        click.echo(
+        lines.append(
             f"aibom: {len(result.components)} components, {len(result.findings)} findings, "
-            f"{len(result.problems)} problems",
-            err=True,
+            f"{len(result.problems)} problems"
         )
+    return lines
 
 
 def write(text: str, output: Path | None) -> None:

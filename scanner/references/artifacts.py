@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from scanner.hashing import cyclonedx_alg
 from scanner.hubid import hub_id, hub_records
@@ -190,6 +190,8 @@ class DvcReader:
     """DVC-tracked files: `*.dvc` files and the stage outputs recorded in `dvc.lock`."""
 
     name: str = DVC
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"dvc", "lock"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """`*.dvc` and `dvc.lock`."""
@@ -198,7 +200,9 @@ class DvcReader:
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """FILE components with the declared hashes, edges from the project."""
-        node = safeyaml.compose(entry.rel, ctx.read_text(entry.rel, path=entry.path))
+        node = safeyaml.compose(
+            entry.rel, ctx.read_text(entry.rel, path=entry.path), limits=ctx.limits
+        )
         lines: dict[tuple[str | int, ...], int] = {}
         tree = safeyaml.plain(node, lines) if node is not None else None
         if not isinstance(tree, dict):
@@ -283,6 +287,8 @@ class MlflowModelReader:
     """MLflow `MLmodel`: the logged model of its directory, its flavors and run."""
 
     name: str = MLFLOW
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"mlmodel"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Files named exactly `MLmodel`."""
@@ -290,7 +296,9 @@ class MlflowModelReader:
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """The model component, an edge from the project, and its source model's lineage."""
-        node = safeyaml.compose(entry.rel, ctx.read_text(entry.rel, path=entry.path))
+        node = safeyaml.compose(
+            entry.rel, ctx.read_text(entry.rel, path=entry.path), limits=ctx.limits
+        )
         lines: dict[tuple[str | int, ...], int] = {}
         tree = safeyaml.plain(node, lines) if node is not None else None
         flavors = tree.get("flavors") if isinstance(tree, dict) else None

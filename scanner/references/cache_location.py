@@ -34,16 +34,23 @@ def cache_dir_name(repo_id: str, repo_type: str) -> str:
     return f"{repo_type}s--" + repo_id.replace("/", "--")
 
 
+def wanted_repo_dirs(references: Iterable[HubReference]) -> dict[str, set[str | None]]:
+    """Cache directory name -> revisions asked for, of every repo `references` name (as
+    written, and a legacy id also by the id it moved to)."""
+    wanted: dict[str, set[str | None]] = {}
+    for ref in references:
+        for repo in {ref.repo_id, canonical(ref.repo_id, ref.repo_type)}:
+            wanted.setdefault(cache_dir_name(repo, ref.repo_type), set()).add(ref.revision)
+    return wanted
+
+
 def referenced_repos(
     cache: Path, references: Iterable[HubReference], held: Set[str], ctx: ScanContext
 ) -> Iterator[tuple[WalkEntry, frozenset[str | None]]]:
     """Repo dirs of `cache` that `references` name (as written, and a legacy id also by
     the id it moved to), with the revisions asked for, except dirs already `held` (names of
     repos a scanned cache held); in name order."""
-    wanted: dict[str, set[str | None]] = {}
-    for ref in references:
-        for repo in {ref.repo_id, canonical(ref.repo_id, ref.repo_type)}:
-            wanted.setdefault(cache_dir_name(repo, ref.repo_type), set()).add(ref.revision)
+    wanted = wanted_repo_dirs(references)
     for name in sorted(wanted.keys() - held):
         path = cache / name
         if is_hub_cache_repo(path):

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from licenses.huggingface import from_card
+from scanner.config import Limits
 from scanner.hubid import hub_id, hub_records
 from scanner.model import Component, Edge, LicenseEvidence, Location, Record
 from scanner.sources import safeyaml
@@ -118,13 +119,15 @@ class CardFields:
         return []
 
 
-def parse_card(rel: PurePosixPath, text: str) -> CardFields | None:
+def parse_card(
+    rel: PurePosixPath, text: str, limits: Limits = safeyaml.DEFAULT_LIMITS
+) -> CardFields | None:
     """The front matter of a README as `CardFields`; None when it has none (or it is not
     one YAML mapping). Raises SourceError for YAML aibom refuses (aliases, deep nesting)."""
     front = front_matter(text)
     if front is None:
         return None
-    nodes = safeyaml.compose_all(rel, front, first_line=2)
+    nodes = safeyaml.compose_all(rel, front, limits=limits, first_line=2)
     if len(nodes) != 1:
         return None
     lines: dict[tuple[str | int, ...], int] = {}

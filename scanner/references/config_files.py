@@ -1,10 +1,13 @@
 """Hub models and datasets named in YAML / JSON / TOML training and serving configs.
 
-Any `.yaml`, `.yml`, `.json` or `.toml` file up to `MAX_BYTES` is claimed, except the
-files other sources own or that never name models (`SKIP_NAMES`, `SKIP_PATTERNS`, anything
-under `SKIP_DIRS`: lockfiles, `pyproject.toml`, conda environments, package manifests,
-tool configs, CI workflows, tokenizer files). A file that mentions none of the keys below
-is not parsed at all, so unrelated broken YAML (Helm or Jinja templates) is not a problem.
+Any `.yaml`, `.yml`, `.json` or `.toml` file is claimed, except the files other sources own
+or that never name models (`SKIP_NAMES`, `SKIP_PATTERNS`, anything under `SKIP_DIRS`:
+lockfiles, `pyproject.toml`, conda environments, package manifests, tool configs, CI
+workflows, tokenizer files). A file that mentions none of the keys below is not parsed at
+all, so unrelated broken YAML (Helm or Jinja templates) is not a problem, and neither is a
+big data file that names none. One over `Limits.max_config_bytes` that does is a problem,
+not parsed; a tree nested deeper than `Limits.max_nesting` or searched for longer than
+`Limits.max_file_seconds` is a problem too, with what was found before it kept.
 
 Keys (at any depth): `MODEL_KEYS` and `DATA_KEYS` whose string value is a hub id
 (`hubid.hub_id`), lists of ids under them, and list items that are tables with a `path`
@@ -21,25 +24,31 @@ adapter directory's base model (a `base-model` edge from `model:<dir>`).
 
 from __future__ import annotations
 
-import bisect
-import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import translate
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
+from scanner.context import FileBudget
 from scanner.hubid import HubId, hub_id, hub_records, in_tree
-from scanner.model import Component, ComponentType, Edge, Location, Record, RemoteCodeEnabled
+from scanner.model import (
+    Component,
+    ComponentType,
+    Edge,
+    Location,
+    Problem,
+    Record,
+    RemoteCodeEnabled,
+)
+from scanner.references.jsonlines import JsonLines
 from scanner.sources import safeyaml
 from scanner.sources.base import EntryKind, ScanContext, WalkEntry, project_parent
 from scanner.sources.tomllines import TomlLines
 
 NAME = "config-files"
 SUFFIXES = (".yaml", ".yml", ".json", ".toml")
-MAX_BYTES = 1_000_000
-MAX_DEPTH = 64
 SKIP_NAMES = frozenset(
     {
         ".pre-commit-config.yaml", ".pre-commit-hooks.yaml", ".readthedocs.yaml",
@@ -115,29 +124,39 @@ class ConfigFileReader:
     """Training and serving configs (YAML, JSON, TOML) that name hub models and datasets."""
 
     name: str = NAME
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"yaml", "yml", "json", "toml"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
-        """Config-like files by suffix, minus the skip lists, up to `MAX_BYTES`."""
+        """Config-like files by suffix, minus the skip lists (any size: see `collect`)."""
         name = entry.name.lower()
         if entry.kind is not EntryKind.FILE or not name.endswith(SUFFIXES):
             return False
-        if entry.size > MAX_BYTES or name in SKIP_NAMES:
-            return False
-        if any(part in SKIP_DIRS for part in entry.rel.parts[:-1]):
+        if name in SKIP_NAMES or any(part in SKIP_DIRS for part in entry.rel.parts[:-1]):
             return False
         return SKIPPED.match(name) is None
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
-        """Hub components, HubReference observations and edges from the project."""
-        data = ctx.read_bytes(entry.rel, path=entry.path, limit=MAX_BYTES)
+        """Hub components, HubReference observations and edges from the project; a problem
+        for a file over `max_config_bytes` that mentions a key (one that names none is
+        fully checked by the search and has nothing to report)."""
+        data = ctx.read_bytes(entry.rel, path=entry.path)
         if not MENTIONS.search(data):
             return
+        cap = ctx.limits.max_config_bytes
+        if len(data) > cap:
+            why = f"larger than {cap:,} bytes (limit max-config-bytes)"
+            message = f"{why}; not read for model references"
+            yield Problem(location=Location(file=entry.rel), message=message)
+            return
+        walk = Walk(budget=ctx.budget("config values"), max_depth=ctx.limits.max_nesting)
         for tree, locate in documents(entry, ctx):
-            for hit in find(tree, ()):
+            for hit in find(tree, (), walk):
                 if local(ctx, entry.rel, hit):
                     continue
                 line = locate(hit.path, hit.key, hit.written)
                 yield from records(entry, ctx, hit, Location(file=entry.rel, line=line), locate)
+        yield from walk.problems(entry.rel)
 
 
 def documents(entry: WalkEntry, ctx: ScanContext) -> Iterator[tuple[Any, Locator]]:
@@ -149,29 +168,68 @@ def documents(entry: WalkEntry, ctx: ScanContext) -> Iterator[tuple[Any, Locator
     elif suffix == "toml":
         yield ctx.toml(entry.rel, path=entry.path), toml_locator(TomlLines(text))
     else:
-        for node in safeyaml.compose_all(entry.rel, text):
+        for node in safeyaml.compose_all(entry.rel, text, limits=ctx.limits):
             lines: dict[Path, int] = {}
             tree = safeyaml.plain(node, lines)
             yield tree, yaml_locator(lines)
 
 
-def find(tree: Any, path: Path) -> Iterator[Hit]:
-    """Hub ids under the recognised keys, depth first in document order."""
-    if len(path) > MAX_DEPTH:
+@dataclass(slots=True, kw_only=True)
+class Walk:
+    """The search of one file: its clock, its depth cap, and whether either cut it short."""
+
+    budget: FileBudget
+    max_depth: int
+    too_deep: bool = False
+    """Some value was nested deeper than `max_depth` (it was skipped, its siblings not)."""
+    stopped: str | None = None
+    """Why the search stopped early (out of time), else None."""
+
+    def over(self) -> bool:
+        """True once the search is out of time (a method: mypy would narrow the field)."""
+        return self.stopped is not None
+
+    def problems(self, rel: PurePosixPath) -> Iterator[Problem]:
+        """What the search could not cover."""
+        if self.too_deep:
+            limit = f"nested deeper than {self.max_depth} levels (limit max-nesting)"
+            message = f"{limit}; the deeper values were not searched for model references"
+            yield Problem(location=Location(file=rel), message=message)
+        if self.stopped:
+            message = f"{self.stopped}; not searched further for model references"
+            yield Problem(location=Location(file=rel), message=message)
+
+
+def find(tree: Any, path: Path, walk: Walk) -> Iterator[Hit]:
+    """Hub ids under the recognised keys, depth first in document order, skipping values
+    nested deeper than `walk` allows and stopping when it is out of time."""
+    if walk.over():
+        return
+    if len(path) > walk.max_depth:
+        walk.too_deep = True
         return
     if isinstance(tree, list):
         for index, item in enumerate(tree):
-            yield from find(item, (*path, index))
+            if walk.over():
+                return
+            yield from find(item, (*path, index), walk)
         return
     if not isinstance(tree, dict):
         return
+    # the clock only, no entry count: the file's size is capped already, and a model
+    # config.json's 21,843-label `id2label` table is no offence
+    if stop := walk.budget.tick():
+        walk.stopped = stop
+        return
     for key, value in tree.items():
+        if walk.over():
+            return
         if key in MODEL_KEYS and not hosted(tree, key, value, path):
             yield from ids(tree, key, value, path, "model")
         elif key in DATA_KEYS:
             yield from ids(tree, key, value, path, "dataset")
         if isinstance(value, dict | list):
-            yield from find(value, (*path, key))
+            yield from find(value, (*path, key), walk)
 
 
 def ids(table: Mapping[str, Any], key: str, value: Any, path: Path, kind: str) -> Iterator[Hit]:
@@ -336,69 +394,3 @@ def toml_locator(lines: TomlLines) -> Locator:
         return lines.locate(table, key, literal, nth=nth)
 
     return locate
-
-
-NEWLINE = re.compile("\n")
-JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-KEY_COLON = re.compile(r"\s*:\s*")
-JSON_SCALAR = re.compile(r"true|false|null")
-Strings = dict[str, list[int]]
-
-
-class JsonLines:
-    """Lines of JSON values, found by scanning the text (json gives no positions).
-
-    The n-th request for the same `"key": value` pair gets its n-th occurrence, which is
-    right because the tree is walked in document order.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.used: dict[str, int] = {}
-        self.found: dict[str, list[int]] = {}
-        self.newlines = [m.start() for m in NEWLINE.finditer(text)]
-        self.strings: tuple[Strings, Strings] | None = None
-
-    def locate(self, path: Path, key: str | int, value: str | bool | None) -> int | None:
-        """1-based line of `key: value` (of the list item `value` when `key` is an index)."""
-        value_text = json.dumps(value, ensure_ascii=False)
-        if isinstance(key, str):
-            encoded = json.dumps(key, ensure_ascii=False) + ":" + value_text
-            if encoded not in self.found:
-                starts = self.index()[0].get(encoded, [])
-                self.found[encoded] = [self.line(s) for s in starts]
-        else:
-            encoded = value_text
-            if encoded not in self.found:
-                if value_text.startswith('"'):
-                    starts = self.index()[1].get(value_text, [])
-                else:  # true / false / null: few distinct values
-                    starts = [m.start() for m in re.finditer(re.escape(value_text), self.text)]
-                self.found[encoded] = [self.line(s) for s in starts]
-        found = self.found[encoded]
-        nth = self.used.get(encoded, 0)
-        self.used[encoded] = nth + 1
-        return found[min(nth, len(found) - 1)] if found else None
-
-    def line(self, offset: int) -> int:
-        """1-based line of the character at `offset`."""
-        return bisect.bisect_right(self.newlines, offset) + 1
-
-    def index(self) -> tuple[Strings, Strings]:
-        """Offsets of each `"key":value` pair (scalar values) and of each other string, as
-        written, built in one pass: a search of the whole text per pair was quadratic."""
-        if self.strings is None:
-            pairs: Strings = {}
-            values: Strings = {}
-            for match in JSON_STRING.finditer(self.text):
-                colon = KEY_COLON.match(self.text, match.end())
-                if not colon:
-                    values.setdefault(match.group(), []).append(match.start())
-                    continue
-                value = JSON_STRING.match(self.text, colon.end()) or JSON_SCALAR.match(
-                    self.text, colon.end()
-                )
-                if value:
-                    pairs.setdefault(f"{match.group()}:{value.group()}", []).append(match.start())
-            self.strings = (pairs, values)
-        return self.strings

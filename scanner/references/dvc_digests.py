@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from scanner.errors import SourceError
 from scanner.hashing import cyclonedx_alg, file_digest
@@ -42,6 +42,8 @@ class DvcDigestReader:
     """Hashes the files `*.dvc` files and `dvc.lock` stages record digests for."""
 
     name: str = NAME
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"dvc", "lock"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """`*.dvc` and `dvc.lock`, as the DVC reader claims them."""
@@ -52,7 +54,9 @@ class DvcDigestReader:
         """A hash-only sighting of `file:<path>` for each output file found in the tree."""
         if not ctx.hash_files:
             return
-        node = safeyaml.compose(entry.rel, ctx.read_text(entry.rel, path=entry.path))
+        node = safeyaml.compose(
+            entry.rel, ctx.read_text(entry.rel, path=entry.path), limits=ctx.limits
+        )
         tree = safeyaml.plain(node) if node is not None else None
         if not isinstance(tree, dict):
             return

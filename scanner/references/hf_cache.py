@@ -16,6 +16,7 @@ import re
 from collections.abc import Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import ClassVar
 
 from scanner.errors import SourceError
 from scanner.hubid import canonical
@@ -48,6 +49,8 @@ MAX_REFS = 1_000
 MAX_SNAPSHOTS = 1_000
 MAX_FILES = 20_000
 MAX_DEPTH = 32
+"""Directory depth listed in one snapshot: a recursion guard (hub repos are a few levels
+deep and the cache is the user's own, outside the scanned tree), not a user limit."""
 
 
 def default_weights() -> WeightFileReader:
@@ -60,6 +63,8 @@ class HfCacheReader:
     """Reads one cache repo directory found by the walk (or named by `--hf-cache`)."""
 
     name: str = ORIGIN
+    claim_keys: ClassVar[frozenset[str]] = frozenset()
+    """No file: only directory entries are claimed (`scanner.claims`)."""
     weights: WeightFileReader = field(default_factory=default_weights)
 
     def claims(self, entry: WalkEntry) -> bool:
@@ -213,7 +218,7 @@ class Snapshot:
             return None
         rel = self.rel / "README.md"
         try:
-            return parse_card(rel, self.ctx.read_text(rel, path=path))
+            return parse_card(rel, self.ctx.read_text(rel, path=path), self.ctx.limits)
         except SourceError as exc:
             yield Problem(location=Location(file=exc.path, line=exc.line), message=exc.reason)
             return None

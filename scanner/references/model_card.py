@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import ClassVar
 
 from scanner.model import Component, ComponentType, Edge, Location, Record
 from scanner.references.cards import CardFields, front_matter, parse_card
@@ -46,6 +47,8 @@ class ModelCardReader:
     """`README.md` front matter of local model / dataset directories."""
 
     name: str = NAME
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"md"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Any `README.md` (the front matter decides in `collect` whether it is a card)."""
@@ -53,7 +56,7 @@ class ModelCardReader:
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """The directory's model / dataset component, its license evidence and lineage."""
-        card = parse_card(entry.rel, ctx.read_text(entry.rel, path=entry.path))
+        card = parse_card(entry.rel, ctx.read_text(entry.rel, path=entry.path), ctx.limits)
         if card is None:
             return
         directory = entry.rel.parent

@@ -25,7 +25,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from scanner.errors import SourceError
 from scanner.hashing import file_digest
@@ -35,7 +35,6 @@ from scanner.sources.base import EntryKind, ScanContext, WalkEntry
 NAME = "model-signing"
 MAX_BUNDLE = 16 * 1024 * 1024
 MAX_FILES = 100_000
-MAX_DEPTH = 64
 BUNDLE_MEDIA = "application/vnd.dev.sigstore.bundle"
 STATEMENT = "https://in-toto.io/Statement/v1"
 PREDICATES = ("https://model_signing/signature/v1.0", "https://model_signing/Digests/v0.1")
@@ -62,6 +61,8 @@ class ModelSignatureReader:
     """Reads OMS signature bundles (`model.sig`, `*.sig`)."""
 
     name: str = NAME
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"sig"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Files named `*.sig` (model_signing's default is `model.sig`)."""
@@ -225,9 +226,10 @@ def model_files(
         return {model.name: model}
     found: dict[str, PurePosixPath] = {}
     skip = GIT_PATHS | ignored
+    deepest = ctx.limits.max_walk_depth  # the scan walk's own depth cap
     for current, dirs, files in os.walk(root):
         relative = Path(current).relative_to(root)
-        dirs[:] = sorted(d for d in dirs if d not in skip and len(relative.parts) < MAX_DEPTH)
+        dirs[:] = sorted(d for d in dirs if d not in skip and len(relative.parts) < deepest)
         for name in sorted(files):
             key = (relative / name).as_posix()
             if name in skip or key in skip or model / key == sig:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import ast
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from scanner.references.base import UNKNOWN
 
@@ -46,6 +47,31 @@ LEAVES = frozenset(
     | {*ast.boolop.__subclasses__(), *ast.cmpop.__subclasses__(), *ast.unaryop.__subclasses__()}
 )
 """Node types with nothing below them worth visiting."""
+SKIPPED = LEAVES | {ast.Name, ast.alias, ast.TypeIgnore, ast.MatchSingleton, type(None)}
+"""What the visit never pushes: leaves, and nodes whose visit does nothing (a Name's only
+child is its context, a MatchSingleton holds a constant, an alias is read by its Import);
+None stands for an absent child."""
+NOT_CHILDREN = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "name", "names", "arg", "asname", "module", "level"}
+    | {"type_comment", "type_ignores", "simple", "kind", "conversion", "is_async", "kwd_attrs"}
+    | {"rest", "lineno", "tag"}
+)
+"""Fields that never hold a node worth visiting (names, numbers, contexts, operators)."""
+
+
+def _node_types(base: type[ast.AST]) -> Iterator[type[ast.AST]]:
+    for sub in base.__subclasses__():
+        yield sub
+        yield from _node_types(sub)
+
+
+CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {
+    kind: tuple(name for name in kind._fields if name not in NOT_CHILDREN)
+    for kind in _node_types(ast.AST)
+    if kind not in SKIPPED
+}
+"""Per node type, in `_fields` order, the fields that can hold nodes to visit: the visit
+reads these directly rather than through `ast.iter_child_nodes` (its hottest loop)."""
 
 
 @dataclass(slots=True, eq=False)
@@ -109,6 +135,19 @@ class Scope:
         return None
 
 
+def push_children(stack: list[tuple[ast.AST, Scope]], node: ast.AST, scope: Scope) -> None:
+    """Queue the children of `node` to be visited in `scope`, in `ast.iter_child_nodes`
+    order, less the ones whose visit would do nothing (`SKIPPED`)."""
+    for name in CHILD_FIELDS.get(type(node), ()):
+        child: Any = getattr(node, name, None)  # a node, a list of nodes, or None
+        if type(child) is list:
+            for item in child:
+                if type(item) not in SKIPPED:
+                    stack.append((item, scope))  # noqa: PERF401  # a loop: no list built
+        elif type(child) not in SKIPPED:
+            stack.append((child, scope))
+
+
 class ModuleInfo:
     """A parsed module: its module scope, and every call with the scope it is made in."""
 
@@ -143,9 +182,7 @@ class ModuleInfo:
                 continue
             elif kind in BINDING_NODES:
                 self._bind(node, scope)
-            stack.extend(
-                (child, scope) for child in ast.iter_child_nodes(node) if type(child) not in LEAVES
-            )
+            push_children(stack, node, scope)
         self._hoist_globals()
 
     def _enter(self, node: ast.AST, scope: Scope, stack: list[tuple[ast.AST, Scope]]) -> None:
@@ -166,8 +203,7 @@ class ModuleInfo:
             stack.extend((n, scope) for n in (*node.bases, *node.keywords, *node.decorator_list))
             stack.extend((stmt, inner) for stmt in node.body)
         else:  # a comprehension: generators and element alike
-            inner = Scope("comprehension", scope)
-            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+            push_children(stack, node, Scope("comprehension", scope))
 
     @staticmethod
     def _function(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, scope: Scope) -> Scope:

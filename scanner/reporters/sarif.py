@@ -9,13 +9,12 @@ finding is about, never its line, so they survive edits above it.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from scanner import __version__
+from scanner import __version__, gcpause, jsontext
 from scanner.checks import CHECKS
 from scanner.checks.base import RuleMeta
 from scanner.model import Finding, Location, ScanResult, Severity
@@ -36,22 +35,23 @@ class SarifReporter:
 
     def render(self, result: ScanResult) -> str:
         """The whole SARIF log as a JSON string."""
-        rules = rule_table(CHECKS, result.findings)
-        index = {rule.id: i for i, rule in enumerate(rules)}
-        run: dict[str, Any] = {
-            "tool": {
-                "driver": {
-                    "name": "aibom",
-                    "version": __version__,
-                    "rules": [rule_json(rule) for rule in rules],
-                }
-            },
-            "results": [result_json(f, result, index[f.rule]) for f in result.findings],
-            "invocations": [invocation_json(result)],
-            "columnKind": "unicodeCodePoints",
-        }
-        log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-        return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+        with gcpause.paused():  # builds 10^5 acyclic containers: no collection to run
+            rules = rule_table(CHECKS, result.findings)
+            index = {rule.id: i for i, rule in enumerate(rules)}
+            run: dict[str, Any] = {
+                "tool": {
+                    "driver": {
+                        "name": "aibom",
+                        "version": __version__,
+                        "rules": [rule_json(rule) for rule in rules],
+                    }
+                },
+                "results": [result_json(f, result, index[f.rule]) for f in result.findings],
+                "invocations": [invocation_json(result)],
+                "columnKind": "unicodeCodePoints",
+            }
+            log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+            return jsontext.dumps(log) + "\n"
 
 
 def rule_table(checks: Iterable[Any], findings: Iterable[Finding]) -> list[RuleMeta]:

@@ -6,8 +6,8 @@ observed as IndexUrl(kind="conda-channel"); a `channel::name` prefix becomes the
 channel qualifier. In the `pip:` list, index options become IndexUrl observations and
 `-r` / `-c` includes are not followed here (see `pip_include`).
 
-YAML is read with `safeyaml` (node trees only; aliases and nesting deeper than `MAX_DEPTH`
-refused before composing).
+YAML is read with `safeyaml` (node trees only; aliases and nesting deeper than
+`Limits.max_nesting` refused before composing).
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import ClassVar
 
 import yaml
 
+from scanner.config import Limits
 from scanner.identity import conda_purl
 from scanner.model import (
     Component,
@@ -45,7 +47,6 @@ from scanner.sources.base import (
 from scanner.sources.safeyaml import line_of, mapping
 
 NAME = "conda"
-MAX_DEPTH = 32
 CLAIMED = ("environment*.yml", "environment*.yaml")
 SPEC = re.compile(r"(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)\s*(?P<rest>.*)")
 COMMENT = re.compile(r"(?:^|(?<!\s)\s+)#")
@@ -69,6 +70,8 @@ class CondaEnvironmentSource:
     """A conda environment file: conda match specs and the pip requirements it installs."""
 
     name: str = NAME
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"yml", "yaml"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """`environment.yml`, `environment.yaml` and variants like `environment-cuda.yml`."""
@@ -77,7 +80,7 @@ class CondaEnvironmentSource:
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """Channels, conda packages and pip requirements, with edges from the project."""
-        root = compose(entry.rel, ctx.read_text(entry.rel, path=entry.path))
+        root = compose(entry.rel, ctx.read_text(entry.rel, path=entry.path), ctx.limits)
         env = Env(rel=entry.rel, parent=project_parent(entry, ctx), ctx=ctx)
         fields = mapping(root)
         if "channels" in fields:
@@ -95,9 +98,9 @@ class CondaEnvironmentSource:
                 yield Problem(location=env.at(node), message="unreadable dependency entry")
 
 
-def compose(rel: PurePosixPath, text: str) -> yaml.Node:
+def compose(rel: PurePosixPath, text: str, limits: Limits) -> yaml.Node:
     """The document's node tree (see `safeyaml.compose`); it must be a mapping."""
-    node = safeyaml.compose(rel, text, max_depth=MAX_DEPTH)
+    node = safeyaml.compose(rel, text, limits=limits)
     if not isinstance(node, yaml.MappingNode):
         raise SourceError(rel, "not a conda environment file (the document is not a mapping)")
     return node

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import ClassVar
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -90,6 +91,8 @@ class EnvironmentSource:
     """Reads an installed environment's distributions without running its interpreter."""
 
     name: str = "environment"
+    claim_keys: ClassVar[frozenset[str]] = frozenset()
+    """No file: only directory entries are claimed (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Environment directories only: files are other sources' business."""

@@ -15,10 +15,10 @@ with `hash_files` off.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import ClassVar
 
 from scanner.errors import SourceError
 from scanner.hashing import HASHLIB_ALG, file_digest
@@ -43,6 +43,7 @@ from scanner.sources.reqfile import (
     parse_options,
     split_args,
 )
+from scanner.sources.reqsplit import head_lines, split_options
 
 NAME = "local-archive-digests"
 
@@ -52,6 +53,8 @@ class LocalArchiveDigests:
     """Local archive requirements with `--hash`: the file's digest and the declared ones."""
 
     name: str = NAME
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"txt", "in"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """The files the requirements source reads (requirements*.txt/.in, requirements/*)."""
@@ -73,6 +76,8 @@ class LocalArchiveDigests:
         text = ctx.read_text(entry.rel, path=entry.path)
         cwd = working_dir(entry.rel)
         parent = project_parent(entry, ctx)
+        # the lines the requirements source reads (it reports a cut)
+        text, _ = head_lines(text, ctx.limits.max_entries_per_file)
         for number, line in logical_lines(text):
             found = hashed_archive(line, cwd, ctx)
             if found is None:
@@ -101,7 +106,7 @@ def hashed_archive(
             return None
         target = target.removeprefix("file://").removeprefix("file:")
     try:
-        opts = parse_options(shlex.split(options))
+        opts = parse_options(split_options(options))
         hashes = tuple(parse_hashes(value for name, value in opts if name == "hash"))
     except (ValueError, BadLine):
         return None  # the requirements source reports the bad line

@@ -21,7 +21,7 @@ from packaging.markers import InvalidMarker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 
-from scanner import pep508
+from scanner import pep508, plaintoml
 from scanner.context import ScanContext
 from scanner.errors import SourceError
 from scanner.hashing import parse_hash
@@ -29,11 +29,16 @@ from scanner.model import DeclaredDigest, Hash, Location
 
 NAME_KEY = re.compile(r"^\s*name\s*=")
 DIGEST = re.compile(r"\b[0-9a-f]{32,128}\b")
+DIGEST_BYTES = re.compile(rb"\b[0-9a-f]{32,128}\b")
+ASCII_ONLY_STR_BREAKS = "\x0b\x0c\x1c\x1d\x1e"
+"""ASCII characters `str.splitlines` ends a line at and `bytes.splitlines` does not."""
 
 
 def load_toml(rel: PurePosixPath, ctx: ScanContext) -> tuple[str, dict[str, Any]]:
     """The text of a TOML lock and its parsed data; SourceError when it is not TOML."""
     text = ctx.read_text(rel)
+    if (plain := plaintoml.loads(text)) is not None:  # tomllib's result, several times faster
+        return text, plain
     try:
         return text, tomllib.loads(text)
     except (ValueError, RecursionError) as exc:  # TOMLDecodeError, huge integers, deep nesting
@@ -74,6 +79,12 @@ def entry_lines(text: str, table: str, count: int) -> list[int | None]:
 def digest_lines(text: str) -> dict[str, int]:
     """Hex digest -> the first line it appears on."""
     found: dict[str, int] = {}
+    if text.isascii() and not any(char in text for char in ASCII_ONLY_STR_BREAKS):
+        # a bytes regex runs 2x faster, and on such text it finds the same words and lines
+        for number, raw in enumerate(text.encode("ascii").splitlines(), start=1):
+            for digest in DIGEST_BYTES.findall(raw):
+                found.setdefault(digest.decode("ascii"), number)
+        return found
     for number, line in enumerate(text.splitlines(), start=1):
         for digest in DIGEST.findall(line):
             found.setdefault(digest, number)

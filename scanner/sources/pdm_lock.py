@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -65,6 +65,8 @@ class PdmLockSource:
     """PDM's lockfile (`pdm.lock`)."""
 
     name: str = "pdm.lock"
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"lock"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Files named `pdm.lock`."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from packaging.utils import canonicalize_name
 
@@ -50,6 +50,8 @@ class PipfileSource:
     """The packages a Pipfile declares, by category, and its package indexes."""
 
     name: str = NAME
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"pipfile"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Files named exactly `Pipfile` (the lock is another source's)."""

@@ -16,7 +16,7 @@ import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from scanner.context import ScanContext
 from scanner.errors import SourceError
@@ -48,6 +48,8 @@ class PipfileLockSource:
     """pipenv's lock file."""
 
     name: str = "Pipfile.lock"
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"lock"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Files named `Pipfile.lock`."""

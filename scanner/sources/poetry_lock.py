@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
@@ -72,6 +72,8 @@ class PoetryLockSource:
     """Poetry's lock file, 1.x and 2.x."""
 
     name: str = "poetry.lock"
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"lock"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Files named `poetry.lock`."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from packaging.markers import InvalidMarker
 from packaging.utils import canonicalize_name
@@ -65,6 +65,8 @@ class PylockSource:
     """PEP 751 lockfiles, whichever tool wrote them (uv, pip, pdm, ...)."""
 
     name: str = "pylock"
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"toml"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """`pylock.toml` and `pylock.<name>.toml`."""

@@ -17,13 +17,15 @@ import dataclasses
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from packaging.utils import canonicalize_name
 
 from licenses import from_metadata, is_license_classifier
+from scanner import plaintoml
 from scanner.identity import project_ref, pypi_purl, pypi_ref
 from scanner.model import (
     Component,
@@ -66,6 +68,8 @@ class PyprojectSource:
     """PEP 621 / PEP 735 / uv / Poetry declarations in `pyproject.toml`."""
 
     name: str = NAME
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"toml"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Every `pyproject.toml` file."""
@@ -73,12 +77,11 @@ class PyprojectSource:
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """The project component, its direct dependencies, and its index URLs."""
-        data = ctx.toml(entry.rel, path=entry.path)
-        doc = Doc(
-            rel=entry.rel,
-            lines=TomlLines(ctx.read_text(entry.rel, path=entry.path)),
-            parent=project_ref(entry.rel.parent),
-        )
+        text = ctx.read_text(entry.rel, path=entry.path)
+        data = plaintoml.loads(text)  # tomllib's result, faster; read once, not twice
+        if data is None:
+            data = ctx.toml(entry.rel, path=entry.path)
+        doc = Doc(rel=entry.rel, lines=TomlLines(text), parent=project_ref(entry.rel.parent))
         project, poetry = table(data, *PROJECT), table(data, *POETRY)
         yield from project_component(doc, project, poetry, ctx)
         yield from requirements(doc, project.get("dependencies"), PROJECT, "dependencies")
@@ -183,7 +186,7 @@ def project_license(
 
 
 def license_files(
-    doc: Doc, patterns: object, files: frozenset[PurePosixPath]
+    doc: Doc, patterns: object, files: AbstractSet[PurePosixPath]
 ) -> list[PurePosixPath]:
     """Files of the scanned tree that PEP 639 `license-files` globs select (sorted)."""
     if not isinstance(patterns, list):

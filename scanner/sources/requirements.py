@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
-import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import ClassVar
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -48,6 +48,7 @@ from scanner.sources.reqfile import (
     split_args,
     via_annotations,
 )
+from scanner.sources.reqsplit import head_lines, split_options
 from scanner.walk import EntryKind, WalkEntry
 
 INDEX_OPTIONS = ("index-url", "extra-index-url", "find-links", "trusted-host")
@@ -76,6 +77,8 @@ class RequirementsSource:
     """pip requirements, pip-tools inputs and constraints files."""
 
     name: str = "requirements"
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"txt", "in"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """requirements*.txt/.in, *-requirements.txt/.in, constraints*.txt, requirements/*."""
@@ -156,9 +159,18 @@ class Reader:
     ) -> None:
         """Parse `text` (the content of `rel`); includes recurse with `rel` on the stack."""
         self.done.add((rel, constraint))
+        limit = self.ctx.limits.max_entries_per_file
+        text, cut = head_lines(text, limit)  # before splitting: a huge file stays cheap
+        if cut:
+            why = f"more than {limit:,} lines (limit max-entries-per-file)"
+            self.problem(rel, limit + 1, f"{why}; the rest was not read")
         logical = logical_lines(text)
         vias = via_annotations(text, [number for number, _ in logical])
+        budget = self.ctx.budget("requirement lines")
         for number, line in logical:
+            if stop := budget.spend():
+                self.problem(rel, number, f"{stop}; this line and the rest were not read")
+                return
             try:
                 self.line(rel, number, line, constraint, (*stack, rel), vias.get(number, ()))
             except BadLine as exc:
@@ -180,7 +192,7 @@ class Reader:
         """Handle one logical line: a requirement, or options (includes, indexes)."""
         args, options = split_args(line)
         try:
-            tokens = shlex.split(options)
+            tokens = split_options(options)
         except ValueError as exc:
             raise BadLine(f"cannot split the options: {exc}") from exc
         opts = parse_options(tokens)

@@ -2,9 +2,11 @@
 
 Documents are composed into PyYAML node trees with the safe (libyaml) loader and never
 constructed into Python objects, so no tag can run code. Aliases are refused, which rules
-out alias bombs, and nesting deeper than `MAX_DEPTH` is refused on the event stream before
-composing, because libyaml's composer recurses in C and a deeply nested document crashes
-the interpreter instead of raising. `plain` turns a node into dicts, lists and scalars.
+out alias bombs. Nesting deeper than `Limits.max_nesting`, more nodes than
+`Limits.max_entries_per_file` and parsing longer than `Limits.max_file_seconds` are refused
+on the event stream before composing: libyaml's composer recurses in C (a deeply nested
+document crashes the interpreter instead of raising) and a node tree takes hundreds of bytes
+per node. `plain` turns a node into dicts, lists and scalars.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from pathlib import PurePosixPath
 
 import yaml
 
+from scanner.config import Limits
+from scanner.context import FileBudget
 from scanner.errors import LimitExceeded, SourceError
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_DEPTH = 32
+DEFAULT_LIMITS = Limits()
+NODE_EVENTS = (yaml.ScalarEvent, yaml.CollectionStartEvent)
 TRUE = frozenset({"true", "yes", "on", "y"})
 
 Plain = dict[str, "Plain"] | list["Plain"] | str | bool | None
@@ -24,24 +29,36 @@ Plain = dict[str, "Plain"] | list["Plain"] | str | bool | None
 
 
 def compose_all(
-    rel: PurePosixPath, text: str, *, max_depth: int = MAX_DEPTH, first_line: int = 1
+    rel: PurePosixPath,
+    text: str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    max_depth: int | None = None,
+    first_line: int = 1,
 ) -> list[yaml.Node]:
-    """Node trees of every document in `text`, refusing aliases and deep nesting.
+    """Node trees of every document in `text`, refusing aliases, deep nesting, too many
+    nodes and a parse over the time budget (all within `limits`).
 
-    `first_line` is the file line `text` starts on (for YAML embedded in a larger file), so
-    that the lines in errors name the file's lines.
+    `max_depth` overrides `limits.max_nesting`. `first_line` is the file line `text` starts
+    on (for YAML embedded in a larger file), so that the lines in errors name the file's lines.
     """
     offset = first_line - 1
+    most = limits.max_nesting if max_depth is None else max_depth
+    budget = FileBudget.of(limits, "YAML nodes")
     try:
         depth = 0
         for event in yaml.parse(text, Loader=LOADER):
-            line = at_line(event.start_mark, offset)
             if isinstance(event, yaml.AliasEvent):
+                line = at_line(event.start_mark, offset)
                 raise SourceError(rel, "uses YAML aliases, which aibom refuses", line=line)
+            if isinstance(event, NODE_EVENTS) and (stop := budget.spend()):
+                raise LimitExceeded(rel, stop, line=at_line(event.start_mark, offset))
             depth += isinstance(event, yaml.CollectionStartEvent)
             depth -= isinstance(event, yaml.CollectionEndEvent)
-            if depth > max_depth:
-                raise LimitExceeded(rel, f"nested deeper than {max_depth} levels", line=line)
+            if depth > most:
+                line = at_line(event.start_mark, offset)
+                why = f"nested deeper than {most} levels (limit max-nesting)"
+                raise LimitExceeded(rel, why, line=line)
         return list(yaml.compose_all(text, Loader=LOADER))
     except yaml.MarkedYAMLError as exc:
         line = at_line(exc.problem_mark, offset)
@@ -50,9 +67,15 @@ def compose_all(
         raise SourceError(rel, f"invalid YAML: {exc}") from exc
 
 
-def compose(rel: PurePosixPath, text: str, *, max_depth: int = MAX_DEPTH) -> yaml.Node | None:
+def compose(
+    rel: PurePosixPath,
+    text: str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    max_depth: int | None = None,
+) -> yaml.Node | None:
     """The node tree of a single-document file (None when empty); see `compose_all`."""
-    nodes = compose_all(rel, text, max_depth=max_depth)
+    nodes = compose_all(rel, text, limits=limits, max_depth=max_depth)
     if len(nodes) > 1:
         line = line_of(nodes[1].start_mark)
         raise SourceError(rel, "holds more than one YAML document; expected one", line=line)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import ClassVar
 
 import licenses
 from scanner.context import ScanContext
@@ -125,6 +126,8 @@ class SetupCfgSource:
     """`[metadata]`, `[options] install_requires` and `[options.extras_require]`."""
 
     name: str = "setup.cfg"
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"cfg"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Exactly `setup.cfg`."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import licenses
 from scanner.context import ScanContext
@@ -38,6 +39,8 @@ class SetupPySource:
     """Literal `install_requires`, `extras_require` and metadata of `setup()` calls."""
 
     name: str = "setup.py"
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"py"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Exactly `setup.py`."""

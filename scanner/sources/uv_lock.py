@@ -18,14 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from scanner.context import ScanContext
 from scanner.errors import SourceError
-from scanner.identity import project_ref, pypi_purl, pypi_ref
+from scanner.identity import project_ref, pypi_ref
 from scanner.model import (
     Component,
     ComponentType,
@@ -63,6 +63,8 @@ class UvLockSource:
     """uv's cross-platform lockfile (`uv.lock`, format version 1)."""
 
     name: str = "uv.lock"
+    claim_keys: ClassVar[frozenset[str]] = frozenset({"lock"})
+    """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
         """Files named `uv.lock`."""
@@ -183,9 +185,10 @@ class Lock:
             refs.append(ExternalRef(type="distribution", url=url))
         if pkg.kind == "git" and isinstance(pkg.source, str):
             refs.append(_vcs_ref(pkg.source))
+        # a library's ref is its purl (`pypi_ref`): made once, packageurl costs ~10 µs a call
         yield Component(
             bom_ref=pkg.ref, type=ComponentType.LIBRARY, name=pkg.name, version=pkg.version,
-            purl=pypi_purl(pkg.name, pkg.version), hashes=choice.hashes if choice else (),
+            purl=pkg.ref, hashes=choice.hashes if choice else (),
             locations=(pkg.location,), origin=self.origin, external_refs=tuple(refs),
             properties=(("aibom:source", f"{pkg.kind}:{pkg.source}"),) if pkg.kind else (),
         )  # fmt: skip

@@ -37,7 +37,7 @@ from scanner.model import (
     SerializedImports,
 )
 from scanner.sources.base import project_parent
-from scanner.walk import EntryKind, WalkEntry
+from scanner.walk import EntryKind, WalkEntry, claim_key
 from scanner.weights.base import WeightFormat, WeightInfo, WeightLimits
 from scanner.weights.serialized import SerializedInfo
 
@@ -85,6 +85,11 @@ class WeightFileReader:
         return dataclasses.replace(
             self, limits=ctx.limits.weights, hash_files=ctx.hash_files, progress=ctx.progress
         )
+
+    @property
+    def claim_keys(self) -> frozenset[str]:
+        """What `claims` can accept (`scanner.claims`): the formats' suffixes and names."""
+        return frozenset(claim_key(hint) for hint in _hints(self.formats))
 
     def claims(self, entry: WalkEntry) -> bool:
         """A file whose suffix (or name, for `saved_model.pb`) hints at a weight format."""

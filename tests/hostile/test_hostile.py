@@ -106,6 +106,18 @@ def decoded_or_problem(project_names: set[str], *files: str) -> Expect:
     return expect
 
 
+def limit_hit(file: str, limit: str, *kept: str) -> Expect:
+    """`file` has a problem naming `limit`; the hub ids `kept` were still found in it."""
+
+    def expect(run: Run, project: Path) -> None:
+        messages = [p["message"] for p in run.report["problems"] if p["file"] == file]
+        assert any(f"limit {limit}" in m for m in messages), run.report["problems"]
+        names = {c["name"] for c in run.report["components"]}
+        assert set(kept) <= names, names
+
+    return expect
+
+
 def not_followed(run: Run, project: Path) -> None:
     """Nothing outside the root (the malicious pickle, the leaked requirement) was read."""
     text = json.dumps(run.report)
@@ -140,6 +152,11 @@ EXPECTATIONS: dict[str, tuple[Expect, str | None]] = {
         None,
     ),
     "toml-deep-pyproject": (problem_at("pyproject.toml"), None),
+    "yaml-nesting-33-config": (limit_hit("config.yaml", "max-nesting"), None),
+    "json-nesting-40-config": (
+        limit_hit("train.json", "max-nesting", "org/model", "org/data"),
+        None,
+    ),
     "requirements-20k-lines": (decoded_or_problem({"numpy"}, "requirements.txt"), None),
     "setup-cfg-20k-items": (decoded_or_problem({"pkg0", "pkg49"}, "setup.cfg"), None),
     # a 1 GiB member stops at Limits.weights.zip_pickle_bytes (64 MiB): not fully scanned
@@ -147,6 +164,9 @@ EXPECTATIONS: dict[str, tuple[Expect, str | None]] = {
     "zip-bomb-npz": (reported_at("arrays.npz", *PICKLE_RULES), None),
     "zip-100k-members": (reported_at("model.pt", "pickle-weights", *PICKLE_RULES), None),
     "requirements-50mb-line": (problem_at("requirements.txt"), None),
+    "requirements-32mb-short-lines": (limit_hit("requirements.txt", "max-entries-per-file"), None),
+    "yaml-30k-nodes-config": (limit_hit("config.yaml", "max-entries-per-file"), None),
+    "config-2mb-json": (limit_hit("config.json", "max-config-bytes"), None),
     "notebook-100mb-output": (problem_at("analysis.ipynb"), None),
     "pickle-1e7-opcodes": (reported_at("model.pkl", *PICKLE_RULES), None),
     "symlink-loop": (loop_survived, None),

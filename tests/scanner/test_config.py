@@ -123,6 +123,19 @@ def test_limits_are_configurable_and_validated() -> None:
     assert policy.limits.max_text_bytes == 1024
     assert policy.limits.weights.pickle_opcodes == 10
     assert policy.limits.weights.zip_members == parse_policy({}, "p").limits.weights.zip_members
+    general = {
+        "max-config-bytes": 5,
+        "max-nesting": 6,
+        "max-entries-per-file": 7,
+        "max-file-seconds": 8,
+    }
+    limits = parse_policy({"limits": general}, "p").limits
+    assert (
+        limits.max_config_bytes,
+        limits.max_nesting,
+        limits.max_entries_per_file,
+        limits.max_file_seconds,
+    ) == (5, 6, 7, 8)
     cases: list[tuple[dict[str, object], str]] = [
         ({"limits": {"max-nonsense": 1}}, "unknown limit 'max-nonsense'"),
         ({"limits": {"max-text-bytes": 0}}, "'max-text-bytes' must be a positive integer"),

@@ -5,8 +5,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from scanner import context
 from scanner.config import Limits
-from scanner.context import ScanContext
+from scanner.context import CLOCK_EVERY, FileBudget, ScanContext
 from scanner.errors import LimitExceeded, SourceError
 
 P = PurePosixPath
@@ -76,3 +77,29 @@ def test_project_dir_for(tmp_path: Path) -> None:
     assert c.project_dir_for(P("services/api/requirements.txt")) == P("services/api")
     assert c.project_dir_for(P("services/api/req/x.txt")) == P("services/api")
     assert c.project_dir_for(P("services/web/requirements.txt")) == P(".")
+
+
+def test_file_budget_counts_entries_and_reads_the_clock_every_so_often(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads: list[int] = []
+
+    def fake_clock() -> float:
+        reads.append(1)
+        return float(len(reads) * 10)  # 10 s later at every read
+
+    monkeypatch.setattr(context, "clock", fake_clock)
+    budget = FileBudget.of(Limits(max_entries_per_file=1_000, max_file_seconds=15), "rows")
+    assert [budget.spend() for _ in range(CLOCK_EVERY - 1)] == [None] * (CLOCK_EVERY - 1)
+    assert len(reads) == 1  # only when the budget was made
+    assert budget.spend() is None  # the first check: 20 s after a start at 10, within 15 s
+    assert [budget.tick() for _ in range(CLOCK_EVERY - 1)] == [None] * (CLOCK_EVERY - 1)
+    assert budget.tick() == "not read within 15 s (limit max-file-seconds)"
+    assert len(reads) == 3
+
+
+def test_file_budget_entry_limit() -> None:
+    budget = FileBudget.of(Limits(max_entries_per_file=3), "rows")
+    assert [budget.spend() for _ in range(3)] == [None, None, None]
+    assert budget.spend() == "more than 3 rows (limit max-entries-per-file)"
+    assert budget.tick() is None  # ticks are not entries

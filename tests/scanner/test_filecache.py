@@ -6,7 +6,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from scanner import filecache
+from scanner import filecache, recordjson
 from scanner.filecache import FileCache, stamp
 from scanner.model import Edge, Location, Problem, Record
 
@@ -16,6 +16,7 @@ RECORDS: list[Record] = [
     Problem(location=Location(file=REL), message="m"),
 ]
 OLD_NS = 1_600_000_000 * 10**9  # 2020: not racy
+SIZE, MTIME = len("requirements.txt\n"), OLD_NS
 
 
 def make_root(tmp_path: Path) -> Path:
@@ -64,6 +65,8 @@ def test_a_changed_dependency_is_a_miss(tmp_path: Path) -> None:
     own = stamp(root / REL)
     assert own is not None
     assert cache.get("requirements", REL, own) == RECORDS
+    assert cache.reads_of("requirements", REL) == ["pyproject.toml"]
+    assert cache.reads_of("pyproject", REL) == []
     (root / "pyproject.toml").write_text("changed, longer\n")
     os.utime(root / "pyproject.toml", ns=(OLD_NS, OLD_NS))
     assert cache.get("requirements", REL, own) is None
@@ -91,7 +94,8 @@ def test_a_just_modified_file_is_not_stored(tmp_path: Path) -> None:
         b"\x80\x04K\x01.",  # a pickle: never loaded as one
         b"not json",
         b"[]",
-        b'{"format": 1, "key": "key-1", "entries": []}',
+        b'{"format": 2, "key": "key-1", "entries": []}',
+        b'{"format": 1, "key": "key-1", "entries": {}}',  # the previous layout
         b'{"format": 99, "key": "key-1", "entries": {}}',
         b"[" * 50_000,
     ],
@@ -109,13 +113,20 @@ def test_an_unusable_document_is_an_empty_cache(tmp_path: Path, document: bytes)
     [
         None,
         [],
-        {"s": [1, 2]},
-        {"s": "x", "d": [], "r": []},
-        {"s": None, "d": [], "r": []},
-        {"d": "x"},
-        {"d": [["pyproject.toml", 1]], "r": []},
-        {"d": [], "r": [{"t": "Edge", "v": {"parent": 1, "child": "b"}}]},
-        {"d": [], "r": "x"},
+        {"s": [1, 2], "d": [], "r": []},  # the layout of format 1
+        ["x", "y", [], "[]"],
+        [None, None, [], "[]"],
+        [SIZE, MTIME, []],
+        [SIZE, MTIME, [], []],  # records not as text
+        [SIZE, MTIME, "x", "[]"],
+        [SIZE, MTIME, 0, "[]"],
+        [SIZE, MTIME, None, "[]"],
+        [SIZE, MTIME, [["pyproject.toml", 1]], "[]"],
+        [SIZE, MTIME, [[1, 2, 3]], "[]"],
+        [SIZE, MTIME, [], '[{"t":"Edge","v":{"parent":1,"child":"b"}}]'],
+        [SIZE, MTIME, [], '[{"t":"Edge","v":{"parent":"a","child":"b"}}'],  # truncated
+        [SIZE, MTIME, [], "[" * 100_000],
+        [SIZE, MTIME, [], "x"],
     ],
 )
 def test_a_malformed_entry_is_a_miss(tmp_path: Path, entry: object) -> None:
@@ -125,8 +136,7 @@ def test_a_malformed_entry_is_a_miss(tmp_path: Path, entry: object) -> None:
     key = "requirements\0requirements.txt"
     own = stamp(root / REL)
     assert own is not None
-    if isinstance(entry, dict) and "s" not in entry:
-        entry = {"s": list(own), **entry}
+    assert document["entries"][key][:2] == [SIZE, MTIME] == list(own)
     document["entries"][key] = entry
     cache.path.write_text(json.dumps(document))
     again = FileCache.open(tmp_path / "cache", root, "key-1")
@@ -158,3 +168,76 @@ def test_claims_are_kept_and_validated(tmp_path: Path) -> None:
         document["claims"] = bad
         again.path.write_text(json.dumps(document))
         assert FileCache.open(tmp_path / "cache", root, "key-1").cached_claims(2, names) is None
+
+
+def test_a_truncated_or_tampered_document_is_ignored_not_a_crash(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    cache = stored(tmp_path, root)
+    whole = cache.path.read_bytes()
+    for cut in (1, len(whole) // 3, len(whole) // 2, len(whole) - 1):
+        cache.path.write_bytes(whole[:cut])
+        again = FileCache.open(tmp_path / "cache", root, "key-1")
+        assert again.get("requirements", REL, (SIZE, MTIME)) is None
+    tampered = whole.replace(b'\\"child\\":\\"b\\"', b'\\"child\\":7')
+    assert tampered != whole
+    cache.path.write_bytes(tampered)
+    again = FileCache.open(tmp_path / "cache", root, "key-1")
+    assert again.get("requirements", REL, (SIZE, MTIME)) is None  # a record of the wrong type
+
+
+def test_a_worker_text_is_stored_verbatim_and_decoded_on_get(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    text = recordjson.dumps(RECORDS)
+    cache = FileCache.open(tmp_path / "cache", root, "key-1")
+    cache.put("requirements", "requirements.txt", (SIZE, MTIME), [REL], text)
+    cache.put("pyproject", PurePosixPath("pyproject.toml"), (10, OLD_NS), [], [])
+    cache.save()
+    document = json.loads(cache.path.read_text())
+    assert document["format"] == filecache.FORMAT
+    assert document["entries"]["requirements\0requirements.txt"] == [SIZE, MTIME, [], text]
+    again = FileCache.open(tmp_path / "cache", root, "key-1")
+    assert again.get("requirements", REL, (SIZE, MTIME)) == RECORDS
+    assert again.get("pyproject", "pyproject.toml", (10, OLD_NS)) == []
+
+
+def test_records_objects_and_their_text_are_stored_alike(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    by_text = FileCache.open(tmp_path / "a", root, "key-1")
+    by_records = FileCache.open(tmp_path / "b", root, "key-1")
+    by_dicts = FileCache.open(tmp_path / "c", root, "key-1")
+    by_text.put("requirements", REL, (SIZE, MTIME), [], recordjson.dumps(RECORDS))
+    by_records.put("requirements", REL, (SIZE, MTIME), [], RECORDS)
+    by_dicts.put("requirements", REL, (SIZE, MTIME), [], [recordjson.encode(r) for r in RECORDS])
+    assert by_text.new == by_records.new == by_dicts.new
+
+
+def test_an_unchanged_scan_does_not_rewrite_the_cache(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    cache = FileCache.open(tmp_path / "cache", root, "key-1")
+    cache.put("requirements", REL, (SIZE, MTIME), [], RECORDS)
+    cache.claims = [(0, "requirements")]
+    cache.save()
+    os.utime(cache.path, ns=(OLD_NS, OLD_NS))
+    again = FileCache.open(tmp_path / "cache", root, "key-1")
+    assert again.get("requirements", REL, (SIZE, MTIME)) == RECORDS
+    again.claims = again.cached_claims(1, frozenset({"requirements"})) or []
+    again.save()
+    assert cache.path.stat().st_mtime_ns == OLD_NS
+
+
+def test_an_undecodable_file_name_survives_a_round_trip(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    rel = PurePosixPath(b"caf\xe9.txt".decode("utf-8", "surrogateescape"))
+    records = [Problem(location=Location(file=rel), message="m")]
+    cache = FileCache.open(tmp_path / "cache", root, "key-1")
+    cache.put("requirements", rel, (SIZE, MTIME), [rel], records)
+    cache.save()
+    again = FileCache.open(tmp_path / "cache", root, "key-1")
+    assert again.get("requirements", rel, (SIZE, MTIME)) == records
+
+
+def test_stamp_of_a_walk_stat_matches_stamp(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    info = (root / REL).stat()
+    assert filecache.stamp_of(info.st_size, info.st_mtime_ns) == stamp(root / REL)
+    assert filecache.stamp_of(5, 0) is None  # no stat: never cached

@@ -1,11 +1,25 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import PurePosixPath
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.graph import ROOT, GraphBuilder, marker_applies
 from scanner.identity import project_ref, pypi_purl, pypi_ref
-from scanner.model import Component, ComponentType, Edge, Hash, Location, Scope
+from scanner.merging import merge, merge_all, replace_component
+from scanner.model import (
+    Component,
+    ComponentType,
+    Edge,
+    ExternalRef,
+    Hash,
+    LicenseEvidence,
+    Location,
+    Scope,
+)
 
 LINUX_311 = {
     "python_version": "3.11",
@@ -173,3 +187,66 @@ def test_extra_requested_only_by_an_optional_group_stays_optional() -> None:
 
 def test_lock_only_marker_variables_do_not_crash_with_a_target() -> None:
     assert marker_applies('"dev" in dependency_groups', set(), LINUX_311) is True
+
+
+def maybe(*values: object) -> st.SearchStrategy[object]:
+    """One of `values`, falsy ones included (`None` and `""` behave differently under `or`)."""
+    return st.sampled_from(values)
+
+
+def subset(*values: object) -> st.SearchStrategy[tuple[object, ...]]:
+    return st.lists(st.sampled_from(values), max_size=3).map(tuple)
+
+
+SIGHTINGS = st.lists(
+    st.builds(
+        Component,
+        bom_ref=st.just("pkg:pypi/x"),
+        type=maybe(ComponentType.LIBRARY, ComponentType.FILE),
+        name=maybe("x", "X"),
+        version=maybe(None, "", "1", "2"),
+        version_spec=maybe(None, "", ">=1", "<2"),
+        purl=maybe(None, "", "pkg:pypi/x", "pkg:pypi/x@1"),
+        license=maybe(None, "", "MIT", "Apache-2.0"),
+        license_raw=subset(
+            LicenseEvidence(kind="license", value="MIT"),
+            LicenseEvidence(
+                kind="classifier", value="OSI", location=Location(file=PurePosixPath("a"))
+            ),
+        ),
+        hashes=subset(Hash(alg="SHA-256", value="aa"), Hash(alg="MD5", value="bb")),
+        locations=subset(
+            Location(file=PurePosixPath("uv.lock"), line=3),
+            Location(file=PurePosixPath("a/pyproject.toml")),
+            Location(file=PurePosixPath("requirements.txt"), line=10),
+        ),
+        origin=maybe("", "uv.lock", "pyproject,environment", "requirements"),
+        external_refs=subset(
+            ExternalRef(type="vcs", url="git+https://x"),
+            ExternalRef(type="website", url="https://x"),
+        ),
+        properties=subset(("a", "1"), ("b", "")),
+        description=maybe(None, "", "one", "two"),
+        nested=maybe((), (Component(bom_ref="f", type=ComponentType.FILE, name="f"),)),
+        scope=maybe(Scope.REQUIRED, Scope.OPTIONAL),
+        reachable=st.booleans(),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SIGHTINGS)
+def test_merge_all_is_merge_folded_over_the_sightings(sightings: list[Component]) -> None:
+    assert merge_all(sightings) == functools.reduce(merge, sightings)
+
+
+@given(SIGHTINGS, maybe(Scope.REQUIRED, Scope.EXCLUDED), st.booleans())
+def test_replace_component_is_dataclasses_replace(
+    sightings: list[Component], scope: Scope, reachable: bool
+) -> None:
+    comp = sightings[0]
+    assert replace_component(comp, scope=scope, reachable=reachable) == dataclasses.replace(
+        comp, scope=scope, reachable=reachable
+    )

@@ -10,6 +10,7 @@ import pytest
 
 from scanner.checks.license_conflict import LicenseConflict
 from scanner.checks.license_restricted import LicenseRestricted
+from scanner.checks.perscan import components_by_ref
 from scanner.config import Policy, PolicyException, ScanConfig, load_policy
 from scanner.graph import ROOT
 from scanner.model import Component, ComponentType, Finding, RuleId, Severity
@@ -214,3 +215,11 @@ def test_waivers_from_a_policy_file_on_a_fixture_scan(tmp_path: Path) -> None:
     # the pipeline applies the same waivers itself (with today's date, later than TODAY)
     waived = scan(ScanConfig(root=root, policy=policy), checks=CHECKS)
     assert {f.component for f in waived.findings} == set(messages)
+
+
+def test_components_by_ref_is_result_component_for_every_ref() -> None:
+    other_pyqt = dataclasses.replace(PYQT, license="MIT")
+    result, _ = project([PYQT, LLAMA, other_pyqt], [], "MIT")
+    by_ref = components_by_ref(result)
+    refs = {c.bom_ref for c in result.components} | {"pkg:pypi/absent"}
+    assert {ref: by_ref.get(ref) for ref in refs} == {ref: result.component(ref) for ref in refs}

@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
-from scanner.walk import EntryKind, walk
+from scanner.walk import EntryKind, FileSet, WalkEntry, walk
 
 
 def rels(root: Path) -> set[str]:
@@ -100,3 +100,40 @@ def test_oversized_gitignore_is_a_problem_and_not_applied(tmp_path: Path, monkey
     assert rels(tmp_path) == {".gitignore", "a.log", "b.txt"}
     assert [str(p.location.file) for p in result.problems] == [".gitignore"]
     assert "its rules are not applied" in result.problems[0].message
+
+
+def test_file_set_behaves_as_the_frozenset_of_walked_paths(tmp_path: Path) -> None:
+    for rel in ("a.txt", "pkg/b.py", "pkg/sub/c.json"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    (tmp_path / "venv").mkdir()
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    entries = walk(tmp_path).entries
+    files = FileSet(entries)
+    plain = frozenset(e.rel for e in entries if e.kind is EntryKind.FILE)
+    assert len(files) == len(plain) == 3
+    assert set(files) == plain
+    assert sorted(files) == sorted(plain)
+    assert PurePosixPath("pkg/b.py") in files
+    assert PurePosixPath("pkg/./b.py") in files
+    assert PurePosixPath("venv") not in files
+    assert "pkg/b.py" not in files  # type: ignore[comparison-overlap]  # paths only, like the frozenset
+    extra = {PurePosixPath("new.py")}
+    assert files | extra == plain | extra
+    assert files - extra == plain
+    assert files.texts == {"a.txt", "pkg/b.py", "pkg/sub/c.json"}
+
+
+def test_entries_carry_size_mtime_and_lazy_paths(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    os.utime(tmp_path / "requirements.txt", ns=(10**18, 10**18))
+    (entry,) = walk(tmp_path).entries
+    assert (entry.rel_text, entry.name, entry.size, entry.mtime_ns) == (
+        "requirements.txt",
+        "requirements.txt",
+        6,
+        10**18,
+    )
+    assert entry.rel == PurePosixPath("requirements.txt")
+    assert entry.path == tmp_path / "requirements.txt"
+    assert entry == WalkEntry(rel=PurePosixPath("requirements.txt"), path=entry.path, size=6)

@@ -25,7 +25,7 @@ from scanner.bom import cyclonedx as cdx
 from scanner.bom import cyclonedx_document as doc_module
 from scanner.bom.mlbom import without_ml_fields
 from scanner.bom.validate import BomValidationError
-from scanner.model import Component, ComponentType, Edge, Hash, ScanResult
+from scanner.model import Component, ComponentType, Edge, Hash, Location, ScanResult
 from tests.scanner.bom.conftest import (
     BERT,
     FASTAPI,
@@ -512,3 +512,15 @@ def test_hosted_models_become_services_in_the_graph() -> None:
         assert root["dependsOn"] == ["service:openai/gpt-4o"]
     xml = BOM_WRITERS["cyclonedx-xml"].render(result, BomOptions(reproducible=True))
     assert "<services>" in xml
+
+
+def test_a_file_seen_with_and_without_a_line_is_two_occurrences(scan_result: ScanResult) -> None:
+    model = next(c for c in scan_result.components if c.bom_ref == BERT)
+    file = model.locations[0].file
+    twice = dataclasses.replace(model, locations=(Location(file=file, line=7), Location(file=file)))
+    result = dataclasses.replace(
+        scan_result,
+        components=tuple(twice if c.bom_ref == BERT else c for c in scan_result.components),
+    )
+    occurrences = by_ref(render(result))[BERT]["evidence"]["occurrences"]
+    assert occurrences == [{"location": str(file)}, {"location": str(file), "line": 7}]

@@ -14,8 +14,10 @@ from uuid import UUID
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from scanner.bom import BOM_WRITERS, BomOptions
+from scanner.bom import BOM_WRITERS, BomOptions, spdx_elements
 from scanner.bom import spdx as spdx_module
 from scanner.bom.spdx_checks import library_problems, problems
 from scanner.bom.spdx_document import document
@@ -579,3 +581,13 @@ def test_odd_identities_fall_back_to_no_assertion() -> None:
     assert found.package("d")["software_downloadLocation"] == "https://huggingface.co/datasets/d"
     assert "software_packageUrl" not in found.package("a")  # does not parse
     assert found.package("b")["software_packageUrl"] == other_hub
+
+
+@settings(max_examples=1000)
+@given(st.text(st.sampled_from("aZ09:/@!$&()*+,;=-._~ %#?[]|é\u3000\n\"'"), max_size=25))
+def test_local_id_shortcut_agrees_with_quote(key: str) -> None:
+    """Keys with nothing to escape skip `quote`: the result is the same."""
+    from urllib.parse import quote
+
+    expected = f"kind/{quote(key, safe=spdx_elements.ID_SAFE_CHARS)}"
+    assert spdx_elements.local_id("kind", key) == expected

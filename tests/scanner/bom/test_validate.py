@@ -471,3 +471,19 @@ def test_cache_root_elsewhere(
 def test_only_bundled_schemas_are_resolved() -> None:
     with pytest.raises(v.BomValidationError, match="not bundled"):
         v._resolve("http://example.com/other.schema.json")
+
+
+@settings(max_examples=1000)
+@given(
+    st.text(
+        st.sampled_from("aZ09-._~!$&'()*+,;=:/?@#%[] é\u3000\ue000\x7f\n\"<>{}|\\^`"), max_size=30
+    )
+)
+def test_clean_url_shortcut_keeps_only_what_needs_no_encoding(url: str) -> None:
+    """The regex that lets a URL skip `percent_encode` agrees with `percent_encode`."""
+    text = url.strip()
+    if v._NOTHING_TO_ENCODE.fullmatch(text):
+        assert v.percent_encode(text) == text
+    v.clean_url.cache_clear()
+    cleaned = v.percent_encode(text)
+    assert v.clean_url(url) == (cleaned if cleaned and v.is_iri_reference(cleaned) else None)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import scanner.cli.commands
+import scanner.cli.memo
 from scanner.cli import cli, main
 from scanner.errors import InputError
 
@@ -85,10 +85,10 @@ def test_invalid_policy_exits_2_naming_the_key(
 def test_internal_error_exits_3_and_debug_shows_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def boom(config: object) -> None:
+    def boom(config: object, walked: object = None) -> None:
         raise ValueError("kaput")
 
-    monkeypatch.setattr(scanner.cli.commands, "scan", boom)
+    monkeypatch.setattr(scanner.cli.memo, "scan_noting_inputs", boom)
     code, _, err = run_main(["scan", str(tmp_path)], capsys)
     assert code == 3
     assert (
@@ -103,10 +103,10 @@ def test_internal_error_exits_3_and_debug_shows_traceback(
 def test_interrupt_exits_130(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupted(config: object) -> None:
+    def interrupted(config: object, walked: object = None) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scanner.cli.commands, "scan", interrupted)
+    monkeypatch.setattr(scanner.cli.memo, "scan_noting_inputs", interrupted)
     code, _, err = run_main(["sbom", str(tmp_path)], capsys)
     assert code == 130
     assert "interrupted" in err
@@ -115,10 +115,10 @@ def test_interrupt_exits_130(
 def test_input_error_from_the_core_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def bad(config: object) -> None:
+    def bad(config: object, walked: object = None) -> None:
         raise InputError("something the user must fix")
 
-    monkeypatch.setattr(scanner.cli.commands, "scan", bad)
+    monkeypatch.setattr(scanner.cli.memo, "scan_noting_inputs", bad)
     code, _, err = run_main(["scan", str(tmp_path)], capsys)
     assert (code, err) == (2, "aibom: error: something the user must fix\n")
 

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 
+from scanner import context
+from scanner.config import Limits
+from scanner.context import ScanContext
 from scanner.errors import LimitExceeded, SourceError
 from scanner.model import HubReference, Record, RemoteCodeEnabled
-from scanner.references.config_files import ConfigFileReader, JsonLines
+from scanner.references.config_files import ConfigFileReader
+from scanner.walk import WalkEntry
 from tests.conftest import FIXTURES, fixture_project
-from tests.scanner.sources.helpers import collect, components, edge_list, walk_entry
+from tests.scanner.sources.helpers import collect, components, edge_list, problems, walk_entry
 
 READER = ConfigFileReader()
 FILES = FIXTURES / "files" / "config-files"
@@ -40,10 +44,79 @@ def test_claims():
         assert not READER.claims(walk_entry(name)), name
 
 
-def test_claims_respects_size_cap():
+def test_claims_any_size():
     entry = walk_entry("big.json")
-    big = type(entry)(rel=entry.rel, path=entry.path, size=2_000_000)
-    assert not READER.claims(big)
+    assert READER.claims(type(entry)(rel=entry.rel, path=entry.path, size=2_000_000))
+
+
+def collect_limited(root: Path, rel: str, limits: Limits) -> list[Record]:
+    path = root / rel
+    entry = WalkEntry(rel=PurePosixPath(rel), path=path, size=path.stat().st_size)
+    assert READER.claims(entry)
+    ctx = ScanContext(root=root, files=frozenset({entry.rel}), limits=limits)
+    return list(READER.collect(entry, ctx))
+
+
+def test_a_config_over_the_size_limit_that_names_a_model_is_a_problem(tmp_path):
+    padding = " " * 2_000_000
+    (tmp_path / "big.json").write_text('{"model_name_or_path": "org/model"' + padding + "}")
+    records = collect(READER, tmp_path, "big.json")
+    assert [(p.location.file, p.message) for p in problems(records)] == [
+        (
+            PurePosixPath("big.json"),
+            "larger than 1,000,000 bytes (limit max-config-bytes); not read for model references",
+        )
+    ]
+    assert refs(records) == []
+    loose = collect_limited(tmp_path, "big.json", Limits(max_config_bytes=3_000_000))
+    assert [r[0] for r in refs(loose)] == ["org/model"]
+    assert problems(loose) == []
+
+
+def test_a_big_data_file_naming_no_key_is_not_a_problem(tmp_path):
+    (tmp_path / "data.json").write_text("[" + "1, " * 1_000_000 + "1]")
+    assert collect(READER, tmp_path, "data.json") == []
+
+
+def test_a_file_over_the_text_limit_is_a_limit_problem(tmp_path):
+    (tmp_path / "big.yaml").write_text("model: org/model\n" + "# x\n" * 100)
+    with pytest.raises(LimitExceeded, match="larger than the 100-byte limit"):
+        collect_limited(tmp_path, "big.yaml", Limits(max_text_bytes=100))
+
+
+def test_deep_json_keeps_what_was_found_and_reports_the_rest(tmp_path):
+    deep = '{"a": ' * 40 + '{"model": "org/deep"}' + "}" * 40
+    text = f'{{"model_name_or_path": "org/shallow", "x": {deep}, "dataset": "org/after"}}'
+    (tmp_path / "deep.json").write_text(text)
+    records = collect(READER, tmp_path, "deep.json")
+    assert [r[0] for r in refs(records)] == ["org/shallow", "org/after"]
+    assert [p.message for p in problems(records)] == [
+        "nested deeper than 32 levels (limit max-nesting); the deeper values were not searched "
+        "for model references"
+    ]
+    loose = collect_limited(tmp_path, "deep.json", Limits(max_nesting=64))
+    assert [r[0] for r in refs(loose)] == ["org/shallow", "org/deep", "org/after"]
+    assert problems(loose) == []
+
+
+def test_a_search_over_the_time_budget_keeps_what_was_found(tmp_path, monkeypatch):
+    items = ", ".join(f'{{"i": {i}}}' for i in range(2_000))
+    text = f'{{"model_name_or_path": "org/first", "rows": [{items}], "dataset": "org/late"}}'
+    (tmp_path / "slow.json").write_text(text)
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(context, "clock", lambda: float(next(ticks)))
+    records = collect_limited(tmp_path, "slow.json", Limits(max_file_seconds=1))
+    assert [r[0] for r in refs(records)] == ["org/first"]
+    assert [p.message for p in problems(records)] == [
+        "not read within 1 s (limit max-file-seconds); not searched further for model references"
+    ]
+
+
+def test_yaml_nodes_over_the_entry_limit_are_a_problem(tmp_path):
+    (tmp_path / "many.yaml").write_text("model: org/x\nitems:\n" + "  - a\n" * 50)
+    with pytest.raises(LimitExceeded, match="more than 20 YAML nodes"):
+        collect_limited(tmp_path, "many.yaml", Limits(max_entries_per_file=20))
+    assert refs(collect(READER, tmp_path, "many.yaml"))
 
 
 def test_axolotl_yaml():
@@ -148,10 +221,6 @@ def test_json_lines_for_repeated_values():
     assert [(r[0], r[3]) for r in refs(records)] == [("org/a", 3), ("org/a", 4), ("org/b", 5)]
     remote = [r for r in records if isinstance(r, RemoteCodeEnabled)]
     assert [(r.component, r.location.line) for r in remote] == [("hf:model/org/b", 5)]
-
-
-def test_json_lines_unknown_value():
-    assert JsonLines('{"a": 1}').locate((), "model", "org/x") is None
 
 
 def test_unrelated_broken_yaml_is_not_parsed():

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from scanner.config import Limits
 from scanner.context import ScanContext
 from scanner.errors import SourceError
 from scanner.model import Component, ModelSignature
-from scanner.references.model_signing import ModelSignatureReader, authenticity
+from scanner.references.model_signing import ModelSignatureReader, authenticity, model_files
 from scanner.walk import EntryKind, walk
 from tests.conftest import fixture_project
 
@@ -167,3 +168,15 @@ def test_a_bundle_without_an_in_toto_statement_is_refused(tmp_path: Path) -> Non
     ctx = ScanContext(root=root, files=frozenset(e.rel for e in walk(root).entries))
     with pytest.raises(SourceError, match="not an in-toto v1 statement"):
         list(ModelSignatureReader().collect(walked[0], ctx))
+
+
+def test_model_files_descend_no_deeper_than_the_walk_limit(tmp_path: Path) -> None:
+    deep = tmp_path / "model" / "a" / "b"
+    deep.mkdir(parents=True)
+    for folder in (tmp_path / "model", tmp_path / "model" / "a", deep):
+        (folder / "w.bin").write_bytes(b"x")
+    sig, model = PurePosixPath("model/model.sig"), PurePosixPath("model")
+    shallow = ScanContext(root=tmp_path, limits=Limits(max_walk_depth=1))
+    assert sorted(model_files(sig, model, frozenset(), shallow)) == ["a/w.bin", "w.bin"]
+    full = ScanContext(root=tmp_path)
+    assert sorted(model_files(sig, model, frozenset(), full)) == ["a/b/w.bin", "a/w.bin", "w.bin"]

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 
@@ -24,6 +27,7 @@ from scanner.sources.lockfile import (
     vcs_url,
     with_extra,
 )
+from tests.conftest import FIXTURES
 from tests.scanner.sources.helpers import context_for
 
 LOCK = """version = 1
@@ -137,3 +141,32 @@ def test_load_toml(tmp_path: Path) -> None:
     assert data == {"metadata": {"lock_version": "4.5"}}
     with pytest.raises(SourceError, match="invalid TOML"):
         load_toml(PurePosixPath("bad.lock"), ctx)
+
+
+def digest_lines_by_str(text: str) -> dict[str, int]:
+    """digest_lines the straightforward way: a str regex over `str.splitlines`."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        for digest in re.findall(r"\b[0-9a-f]{32,128}\b", line):
+            found.setdefault(digest, number)
+    return found
+
+
+HEXISH = st.text(
+    st.sampled_from(list("0123456789abcdef") * 8 + list("gA_-: é٣\n\r\x0b\x0c\x1c\x85\u2028")),
+    max_size=400,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(HEXISH)
+def test_digest_lines_finds_what_a_str_regex_over_splitlines_finds(text: str) -> None:
+    assert list(digest_lines(text).items()) == list(digest_lines_by_str(text).items())
+
+
+def test_digest_lines_on_every_fixture_lock() -> None:
+    locks = [p for p in FIXTURES.rglob("*.lock") if p.is_file()]
+    assert len(locks) > 10
+    for lock in locks:
+        text = lock.read_text(errors="replace")
+        assert list(digest_lines(text).items()) == list(digest_lines_by_str(text).items())

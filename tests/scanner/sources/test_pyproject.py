@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
+from scanner import plaintoml
 from scanner.errors import SourceError
 from scanner.model import (
     Component,
@@ -320,3 +321,24 @@ def test_no_recorded_url_keeps_a_secret(tmp_path):
         "tool": "git+https://****@github.com/a/tool.git@v1",
         "lib": "git+https://me:****@github.com/a/lib.git",
     }
+
+
+PYPROJECTS = sorted(p.parent for p in FIXTURES.rglob("pyproject.toml"))
+
+
+@pytest.mark.parametrize("root", PYPROJECTS, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_a_pyproject_reads_the_same_whichever_toml_reader_reads_it(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain files take plaintoml's fast path; tomllib (via ctx.toml) gives the same records
+    (or the same error)."""
+
+    def outcome() -> object:
+        try:
+            return collect(SOURCE, root, "pyproject.toml")
+        except SourceError as exc:
+            return repr(exc), str(exc)
+
+    fast = outcome()
+    monkeypatch.setattr(plaintoml, "loads", lambda text: None)
+    assert outcome() == fast

@@ -4,6 +4,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from scanner import context
 from scanner.config import Limits
 from scanner.context import ScanContext
 from scanner.errors import SourceError
@@ -13,6 +14,7 @@ from scanner.model import (
     DeclaredDigest,
     DeclaredRequirement,
     Edge,
+    Hash,
     IndexUrl,
     Location,
     Problem,
@@ -550,3 +552,53 @@ def test_sdist_url_and_absolute_include(tmp_path: Path) -> None:
     flask = components(records)["pkg:pypi/flask@3.0.3"]
     assert flask.locations == (loc("base.txt", 1),)
     assert flask.external_refs[0].type == "distribution"
+
+
+def collect_limited(root: Path, limits: Limits) -> list[Record]:
+    entry = WalkEntry(rel=PurePosixPath("requirements.txt"), path=root / "requirements.txt")
+    ctx = ScanContext(root=root, files=frozenset({entry.rel}), limits=limits)
+    return list(SOURCE.collect(entry, ctx))
+
+
+def test_lines_over_the_entry_limit_are_a_problem_and_the_first_are_kept(tmp_path: Path) -> None:
+    lines = [f"pkg{i}==1.0" for i in range(30)]
+    (tmp_path / "requirements.txt").write_text("# pinned\n" + "\n".join(lines) + "\n")
+    records = collect_limited(tmp_path, Limits(max_entries_per_file=10))
+    assert [(p.location, p.message) for p in problems(records)] == [
+        (
+            loc("requirements.txt", 11),
+            "more than 10 lines (limit max-entries-per-file); the rest was not read",
+        )
+    ]
+    assert sorted(components(records)) == sorted(f"pkg:pypi/pkg{i}@1.0" for i in range(9))
+
+
+def test_a_read_over_the_time_budget_is_a_problem_and_the_first_lines_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "requirements.txt").write_text("".join(f"p{i}==1\n" for i in range(600)))
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(context, "clock", lambda: float(next(ticks)))
+    records = collect_limited(tmp_path, Limits(max_file_seconds=1))
+    assert [(p.location, p.message) for p in problems(records)] == [
+        (
+            loc("requirements.txt", 512),
+            "not read within 1 s (limit max-file-seconds); this line and the rest were not read",
+        )
+    ]
+    assert len(components(records)) == 511
+
+
+def test_long_editable_and_hash_lines_are_read(tmp_path: Path) -> None:
+    path = "a" * 200_000
+    digests = [f"{i:064x}" for i in range(2_500)]  # 200 KB of options
+    hashes = " ".join(f"--hash=sha256:{d}" for d in digests)
+    (tmp_path / "requirements.txt").write_text(
+        f"-e ./{path}\npkg==1.0 {hashes}\n-e git+https://x.org/{path}#egg=y\n"
+    )
+    records = collect_limited(tmp_path, Limits())
+    assert problems(records) == []
+    found = components(records)
+    assert found["pkg:pypi/pkg@1.0"].hashes == tuple(Hash(alg="SHA-256", value=d) for d in digests)
+    assert "pkg:pypi/y" in found
+    assert any(ref.endswith(path) for ref in found)

@@ -4,6 +4,8 @@ from pathlib import PurePosixPath
 
 import pytest
 
+from scanner import context
+from scanner.config import Limits
 from scanner.errors import LimitExceeded, SourceError
 from scanner.sources import safeyaml
 
@@ -64,3 +66,23 @@ def test_helpers_on_other_nodes():
     assert safeyaml.mapping(node) == {}
     assert safeyaml.scalar(node) is None
     assert safeyaml.line_of(object()) is None
+
+
+def test_limits_set_depth_and_node_count():
+    deep = "a: [[[[1]]]]\n"
+    with pytest.raises(LimitExceeded, match="nested deeper than 3 levels"):
+        safeyaml.compose(REL, deep, limits=Limits(max_nesting=3))
+    assert safeyaml.compose(REL, deep, limits=Limits(max_nesting=5)) is not None
+    many = "items:\n" + "".join(f"  - {i}\n" for i in range(20))
+    with pytest.raises(LimitExceeded, match="more than 10 YAML nodes") as caught:
+        safeyaml.compose(REL, many, limits=Limits(max_entries_per_file=10))
+    assert caught.value.line == 9  # the 11th node: mapping, key, sequence, items 0-7
+    assert safeyaml.compose(REL, many, limits=Limits(max_entries_per_file=23)) is not None
+
+
+def test_a_parse_over_the_time_budget_is_refused(monkeypatch: pytest.MonkeyPatch):
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(context, "clock", lambda: float(next(ticks)))
+    text = "items:\n" + "".join(f"  - {i}\n" for i in range(1_000))
+    with pytest.raises(LimitExceeded, match="not read within 1 s"):
+        safeyaml.compose(REL, text, limits=Limits(max_file_seconds=1))

@@ -4,8 +4,10 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from scanner import plaintoml
 from scanner.errors import SourceError
 from scanner.graph import ROOT, GraphBuilder
+from scanner.identity import pypi_purl
 from scanner.model import (
     Component,
     ComponentType,
@@ -267,3 +269,26 @@ def test_project_refs_are_relative_to_the_scan_root() -> None:
     assert comps["project:uv-workspace/packages/ws-core"].name == "ws-core"
     assert ("project:uv-workspace", "project:uv-workspace/vendor/localpkg") in edges(records)
     assert all(c.locations[0].file == PurePosixPath("uv-workspace/uv.lock") for c in comps.values())
+
+
+@pytest.mark.parametrize("project", ["uv-app", "uv-workspace", "uv-virtual-workspace"])
+def test_a_library_purl_is_the_purl_of_its_name_and_version(project: str) -> None:
+    """The collector reuses the package's ref (`pypi_ref`) as its purl: they must agree."""
+    libraries = [
+        c
+        for c in components(collect(SOURCE, fixture_project(project), "uv.lock")).values()
+        if c.type is ComponentType.LIBRARY
+    ]
+    assert libraries
+    for component in libraries:
+        assert component.purl == pypi_purl(component.name, component.version)
+
+
+def test_a_lock_reads_the_same_whichever_toml_reader_reads_it(
+    app: list[Record], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uv.lock takes plaintoml's fast path; tomllib gives the very same records."""
+    text = (fixture_project("uv-app") / "uv.lock").read_text()
+    assert plaintoml.loads(text) is not None
+    monkeypatch.setattr(plaintoml, "loads", lambda text: None)
+    assert collect(SOURCE, fixture_project("uv-app"), "uv.lock") == app

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from scanner import gcpause
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_inside_and_restored_after(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with gcpause.paused():
+            assert not gc.isenabled()
+            with gcpause.paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()  # the inner block does not end the outer pause
+        assert gc.isenabled() is enabled
+        with pytest.raises(ZeroDivisionError), gcpause.paused():
+            _ = 1 / 0
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_long_lived_hands_frozen_objects_back() -> None:
+    assert gc.get_freeze_count() == 0
+    kept = [object() for _ in range(10)]
+    with gcpause.long_lived():
+        gc.freeze()
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    del kept
+
+
+def test_long_lived_leaves_a_callers_frozen_objects_frozen() -> None:
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with gcpause.long_lived():
+            gc.freeze()
+        assert gc.get_freeze_count() >= before > 0
+    finally:
+        gc.unfreeze()
