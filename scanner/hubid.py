@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from scanner.context import ScanContext
 from scanner.identity import hub_ref, huggingface_purl, is_commit
 from scanner.model import Component, ComponentType, HubReference, Location
+from scanner.walk import file_texts, holds_text
 
 PART = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?")
 URL_PREFIXES = (
@@ -220,7 +221,7 @@ def local_path(ctx: ScanContext, rel: PurePosixPath, written: str) -> PurePosixP
         target = posixpath.normpath(posixpath.join(str(base), written))
         if target.startswith("../") or target == "..":
             continue
-        if target in dirs or PurePosixPath(target) in ctx.files:
+        if target in dirs or holds_text(ctx.files, target):
             return PurePosixPath(target)
     return None
 
@@ -231,8 +232,7 @@ def tree_dirs(ctx: ScanContext) -> frozenset[str]:
     found: frozenset[str] | None = ctx.memo.get(key)
     if found is None:
         dirs: set[str] = set()
-        for file in ctx.files:
-            text = str(file)
+        for text in file_texts(ctx.files):
             cut = text.rfind("/")
             while cut > 0 and text[:cut] not in dirs:
                 dirs.add(text[:cut])

@@ -139,6 +139,16 @@ class FileSet(AbstractSet[PurePosixPath]):
         return frozenset(it)
 
 
+def file_texts(files: AbstractSet[PurePosixPath]) -> Iterable[str]:
+    """The paths of `files` as POSIX text (a FileSet has them already)."""
+    return files.texts if isinstance(files, FileSet) else map(str, files)
+
+
+def holds_text(files: AbstractSet[PurePosixPath], text: str) -> bool:
+    """`PurePosixPath(text) in files`, without making the path when `files` is a FileSet."""
+    return text in files.texts if isinstance(files, FileSet) else PurePosixPath(text) in files
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WalkResult:
     """Entries in walk order (sorted per directory) and what could not be read."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
-from scanner.walk import EntryKind, FileSet, WalkEntry, walk
+from scanner.walk import EntryKind, FileSet, WalkEntry, file_texts, holds_text, walk
 
 
 def rels(root: Path) -> set[str]:
@@ -137,3 +137,13 @@ def test_entries_carry_size_mtime_and_lazy_paths(tmp_path: Path) -> None:
     assert entry.rel == PurePosixPath("requirements.txt")
     assert entry.path == tmp_path / "requirements.txt"
     assert entry == WalkEntry(rel=PurePosixPath("requirements.txt"), path=entry.path, size=6)
+
+
+def test_file_texts_of_a_file_set_and_of_a_plain_set(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "b.py").write_text("x")
+    files = FileSet(walk(tmp_path).entries)
+    assert set(file_texts(files)) == {"pkg/b.py"} == set(file_texts(frozenset(files)))
+    assert holds_text(files, "pkg/b.py")
+    assert holds_text(frozenset(files), "pkg/b.py")
+    assert not holds_text(files, "pkg")
