@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scanner import plaintoml
+from scanner import plaintoml, timeouts
 from scanner.config import Limits
 from scanner.errors import LimitExceeded, SourceError
 from scanner.hashing import Progress
@@ -63,6 +63,7 @@ class FileBudget:
         """One step of work that is not an entry: None while within time, else why to stop."""
         self.ticks += 1
         if self.ticks % CLOCK_EVERY == 0 and clock() > self.deadline:
+            timeouts.note()  # a result cut short by the clock is not cached
             return f"not read within {self.seconds:,} s (limit max-file-seconds)"
         return None
 

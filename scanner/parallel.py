@@ -14,8 +14,8 @@ cache or the pools. Per job:
 - everything else runs in the main thread meanwhile.
 
 A collector's failure becomes a Problem record of that file (SourceError: its reason; any
-other exception: an internal-error problem, re-raised under `--debug`); a failed result is
-never cached.
+other exception: an internal-error problem, re-raised under `--debug`); a failed result,
+or one cut short by a time budget (`timeouts`), is never cached.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from scanner import gcpause, recordjson
+from scanner import gcpause, recordjson, timeouts
 from scanner.errors import SourceError
 from scanner.filecache import FileCache, Stamp, stamp_of
 from scanner.model import Location, Problem, Record
@@ -54,7 +54,8 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What one job produced: its records, whether it finished, which files it read."""
+    """What one job produced: its records, whether it finished (within its time budget: only
+    then is it cached), which files it read."""
 
     records: list[Record]
     ok: bool
@@ -154,9 +155,10 @@ def run_one(job: Job, ctx: TrackingContext, debug: bool) -> Outcome:
     """Run one collector on one entry, failures turned into a Problem record."""
     reads = ctx.start_tracking()
     records: list[Record] = []
+    timeouts.taken()  # clear what an earlier job left
     try:
         records.extend(job.source.collect(job.entry, ctx))
-        ok = True
+        ok = not timeouts.taken()  # cut short by the clock: reported, never cached
     except SourceError as exc:
         records.append(Problem(location=Location(file=exc.path, line=exc.line), message=exc.reason))
         ok = False

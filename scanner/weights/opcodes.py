@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from scanner import timeouts
 from scanner.model import PickleImport
 from scanner.weights import pickle_tables as op
 from scanner.weights.bytestream import Buffered, CapReached, Readable, Stop, Window
@@ -149,6 +150,7 @@ class Walker:
             self.count = self.limits.opcodes
             raise CapReached(f"pickle has more than {self.limits.opcodes:,} opcodes; scan stopped")
         if time.monotonic() > self.limits.deadline:
+            timeouts.note()  # a result cut short by the clock is not cached
             raise CapReached("pickle scan ran out of its time budget (pickle-seconds); stopped")
         src = self.src
         src.pos = min(pos, len(src.buf))

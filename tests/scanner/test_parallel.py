@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from scanner import parallel
+from scanner import context, parallel, timeouts
 from scanner.cli import cli
+from scanner.context import ScanContext
+from scanner.model import Location, Problem, Record
+from scanner.readtrack import TrackingContext
+from scanner.walk import WalkEntry
 from tests.conftest import fixture_project
 
 PROJECTS = (
@@ -163,3 +168,42 @@ def test_a_dead_worker_costs_time_not_results(
 def die(items: object) -> object:
     """A worker killed mid-batch (module level: the pool names it by reference)."""
     os._exit(3)
+
+
+class ClockedOut:
+    """A collector whose file took longer than its time budget (and one that did not)."""
+
+    name = "clocked-out"
+
+    def __init__(self, trips: bool) -> None:
+        self.trips = trips
+
+    def claims(self, entry: WalkEntry) -> bool:
+        return True
+
+    def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
+        if self.trips:
+            timeouts.note()  # as FileBudget and the pickle walker do when the clock runs out
+        yield Problem(location=Location(file=entry.rel), message="partly read")
+
+
+@pytest.mark.parametrize("trips", [True, False])
+def test_a_result_cut_short_by_the_clock_is_never_cached(tmp_path: Path, trips: bool) -> None:
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    os.utime(tmp_path / "requirements.txt", ns=(10**18, 10**18))
+    entry = WalkEntry(rel="requirements.txt", path=tmp_path / "requirements.txt", size=6)
+    ctx = TrackingContext(root=tmp_path)
+    outcome = parallel.run_one(parallel.Job(entry, ClockedOut(trips)), ctx, debug=False)
+    assert outcome.ok is not trips
+    assert [r.message for r in outcome.records if isinstance(r, Problem)] == ["partly read"]
+    assert not timeouts.taken()  # run_one consumed the note: the next job starts clean
+
+
+def test_file_budget_notes_when_its_clock_runs_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [0.0]
+    monkeypatch.setattr(context, "clock", lambda: now[0])
+    budget = context.FileBudget("lines", entries=10**9, seconds=5)
+    now[0] = 10.0
+    reasons = [budget.tick() for _ in range(context.CLOCK_EVERY)]
+    assert reasons[-1] == "not read within 5 s (limit max-file-seconds)"
+    assert timeouts.taken()
