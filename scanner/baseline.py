@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from packageurl import PackageURL
-
 from scanner.errors import InputError
 from scanner.hashing import canonical_alg
+from scanner.identity import canonical_purl
 from scanner.model import Component, ComponentType, DeclaredDigest, Location, Problem
 
 MAX_BASELINE_BYTES = 256 * 1024 * 1024
@@ -195,13 +194,3 @@ def _unique(refs: set[str] | None) -> str | None:
 
 def _norm(path: str) -> str:
     return str(PurePosixPath(path.replace("\\", "/")))
-
-
-def canonical_purl(text: object) -> str | None:
-    """A purl in canonical form, or None when absent or unparsable."""
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return str(PackageURL.from_string(text).to_string())
-    except ValueError:
-        return None

@@ -107,10 +107,23 @@ def project_dir(ref: str) -> PurePosixPath:
     return PurePosixPath(ref.removeprefix(PROJECT_PREFIX))
 
 
-def canonical_purl(text: str | None) -> str | None:
-    """The purl in canonical form, or None when there is none or it does not parse."""
-    if not text:
+ALREADY_CANONICAL = re.compile(
+    r"pkg:pypi/[a-z0-9]+(?:[.-][a-z0-9]+)*(?:@[0-9a-z.]+)?"
+    r"|pkg:huggingface/[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*){1,2}"
+    r"(?:@[0-9a-f]{40})?"
+)
+"""Purls already in canonical form (nearly every purl the scan writes): returned as they are,
+since parsing and re-writing one with packageurl costs ~0.1 ms, a second for a monorepo's
+ten thousand components (a property test holds the pattern to packageurl's output)."""
+
+
+def canonical_purl(text: object) -> str | None:
+    """The purl in canonical form, or None when there is none (not a non-empty string) or it
+    does not parse."""
+    if not isinstance(text, str) or not text:
         return None
+    if ALREADY_CANONICAL.fullmatch(text):
+        return text
     try:
         return str(PackageURL.from_string(text).to_string())
     except ValueError:

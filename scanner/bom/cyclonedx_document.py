@@ -29,9 +29,9 @@ from typing import Any
 from scanner import __version__, aiinfo
 from scanner.bom import mlbom
 from scanner.bom.base import BomOptions, project_component
-from scanner.bom.purls import canonical as canonical_purl
 from scanner.bom.validate import clean_url, schema_enum
 from scanner.bom.vulnerabilities import vulnerabilities
+from scanner.identity import canonical_purl
 from scanner.model import (
     Component,
     ComponentType,

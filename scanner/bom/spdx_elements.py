@@ -29,8 +29,8 @@ from urllib.parse import quote
 from packageurl import PackageURL
 
 from scanner import aiinfo
-from scanner.bom.purls import canonical as canonical_purl
 from scanner.bom.validate import clean_url
+from scanner.identity import canonical_purl
 from scanner.model import Component, ComponentType, ExternalRef, Hash
 
 Json = dict[str, Any]
