@@ -22,6 +22,7 @@ write within the filesystem's timestamp granularity).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -78,8 +79,10 @@ def fingerprint(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def code_stamps() -> list[str]:
-    """Path, size and mtime_ns of every module of the installed aibom (its code is an input)."""
+@functools.cache
+def code_stamps() -> tuple[str, ...]:
+    """Path, size and mtime_ns of every module of the installed aibom (its code is an input);
+    read once per process (the per-file cache and the report memo both key on it)."""
     package = Path(__file__).resolve().parent
     roots = [package, package.parent / "licenses"]
     found: list[str] = []
@@ -90,7 +93,7 @@ def code_stamps() -> list[str]:
                 if name.endswith((".py", ".toml", ".json")):
                     info = Path(folder, name).stat()
                     found.append(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}")
-    return found
+    return tuple(found)
 
 
 @dataclass(slots=True)

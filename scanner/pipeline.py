@@ -326,8 +326,9 @@ def _referenced_from_default_cache(
     references = [o for o in observations if isinstance(o, HubReference)]
     if not cache.is_dir():
         return {cache}
-    looked = {cache / name for name in wanted_repo_dirs(references).keys() - held}
-    for entry, revisions in referenced_repos(cache, references, held, ctx):
+    wanted = wanted_repo_dirs(references)
+    looked = {cache / name for name in wanted.keys() - held}
+    for entry, revisions in referenced_repos(cache, wanted, held, ctx):
         records = CACHE_READER.referenced(entry, ctx, revisions)
         for record in _guarded(records, entry.rel, config.debug, problems):
             _dispatch(record, builder, observations, problems)

@@ -45,12 +45,10 @@ def wanted_repo_dirs(references: Iterable[HubReference]) -> dict[str, set[str | 
 
 
 def referenced_repos(
-    cache: Path, references: Iterable[HubReference], held: Set[str], ctx: ScanContext
+    cache: Path, wanted: Mapping[str, Set[str | None]], held: Set[str], ctx: ScanContext
 ) -> Iterator[tuple[WalkEntry, frozenset[str | None]]]:
-    """Repo dirs of `cache` that `references` name (as written, and a legacy id also by
-    the id it moved to), with the revisions asked for, except dirs already `held` (names of
-    repos a scanned cache held); in name order."""
-    wanted = wanted_repo_dirs(references)
+    """Repo dirs of `cache` that are `wanted` (`wanted_repo_dirs`), with the revisions asked
+    for, except dirs already `held` (names of repos a scanned cache held); in name order."""
     for name in sorted(wanted.keys() - held):
         path = cache / name
         if is_hub_cache_repo(path):

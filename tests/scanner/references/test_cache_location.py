@@ -5,7 +5,12 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from scanner.model import HubReference, Location
-from scanner.references.cache_location import cache_dir_name, default_hub_cache, referenced_repos
+from scanner.references.cache_location import (
+    cache_dir_name,
+    default_hub_cache,
+    referenced_repos,
+    wanted_repo_dirs,
+)
 from tests.scanner.sources.helpers import context_for
 
 
@@ -52,7 +57,7 @@ def test_referenced_repos_by_written_and_moved_id(tmp_path: Path) -> None:
     found = {
         entry.path.name: revisions
         for entry, revisions in referenced_repos(
-            cache, refs, {"models--acme--held"}, context_for(tmp_path)
+            cache, wanted_repo_dirs(refs), {"models--acme--held"}, context_for(tmp_path)
         )
     }
     assert found == {
