@@ -70,6 +70,30 @@ def stamp(path: Path) -> Stamp | None:
     return (info.st_size, info.st_mtime_ns)
 
 
+def racy(mtime_ns: int, started_ns: int) -> bool:
+    """A file modified within `RACY_NS` of `started_ns` (or later): its stamp is not trusted
+    (a same-size rewrite inside the clock's granularity would not change it)."""
+    return mtime_ns >= started_ns - RACY_NS
+
+
+def root_name(root: Path) -> str:
+    """The file name (without suffix) of a scanned root's cache files."""
+    return hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Replace `path` atomically with `data`, readable by the user only (mkstemp's 0600)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def fingerprint(parts: Iterable[str]) -> str:
     """SHA-256 over the given strings (settings, code stamps, the file list)."""
     digest = hashlib.sha256()
@@ -114,8 +138,7 @@ class FileCache:
     @classmethod
     def open(cls, directory: Path, root: Path, key: str) -> FileCache:
         """The cache of `root` under fingerprint `key` (empty when absent or unusable)."""
-        name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()
-        cache = cls(path=directory / f"{name}.json", key=key, root=root)
+        cache = cls(path=directory / f"{root_name(root)}.json", key=key, root=root)
         document = _load(cache.path, key)
         entries = document.get("entries")
         cache.old = entries if isinstance(entries, dict) else {}
@@ -194,16 +217,12 @@ class FileCache:
         with gcpause.paused():
             data = json.dumps(document, separators=(",", ":")).encode("ascii")
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            Path(tmp).replace(self.path)
+            write_private(self.path, data)
         except OSError:
             return  # a cache that cannot be written only costs time
 
     def _racy(self, own: Stamp) -> bool:
-        return own[1] >= self.started_ns - RACY_NS
+        return racy(own[1], self.started_ns)
 
     def _deps_unchanged(self, deps: object) -> bool:
         if type(deps) is not list:

@@ -13,8 +13,9 @@ environment or hub-cache directory inside the tree, no unreadable directory, no
 `--no-cache`/`--debug`. Files read outside the walk (a sibling module under an ignored
 directory, a path the code names that does not exist yet) and the default hub cache's
 directories of the repos the project references are stamped (a whole directory tree for the
-latter) and checked on replay. A file modified within `RACY_NS` of the scan is not trusted to
-stamp (same-size rewrites inside the clock's granularity): the report is then not stored.
+latter) and checked on replay. A file modified just before the scan (`filecache.racy`) is not
+trusted to stamp (same-size rewrites inside the clock's granularity): the report is then not
+stored.
 The memo is two files per root: JSON metadata and the report text (checked by its SHA-256).
 """
 
@@ -25,23 +26,28 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scanner import __version__
 from scanner.config import ScanConfig
-from scanner.filecache import RACY_NS, code_stamps, default_cache_dir, fingerprint
+from scanner.filecache import (
+    Stamp,
+    code_stamps,
+    default_cache_dir,
+    fingerprint,
+    racy,
+    root_name,
+    stamp,
+    write_private,
+)
 from scanner.walk import EntryKind, WalkResult
 
 FORMAT = 1
 MAX_META_BYTES = 64 * 1024 * 1024
 MAX_TREE_ENTRIES = 10_000
 """A referenced hub-cache repo with more entries than this is not stamped (no memo)."""
-
-Stamp = tuple[int, int] | None
-"""(size, mtime_ns), or None for a path that does not exist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +96,7 @@ def memo_key(config: ScanConfig, variant: str, walked: WalkResult, today: dt.dat
 
 def memo_path(root: Path) -> Path:
     """Where the memo of `root` lives (next to the per-file cache)."""
-    name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()
-    return default_cache_dir().parent / "scans" / name
+    return default_cache_dir().parent / "scans" / root_name(root)
 
 
 def lookup(root: Path, key: str) -> Replay | None:
@@ -121,11 +126,10 @@ def lookup(root: Path, key: str) -> Replay | None:
 def store(root: Path, key: str, walked: WalkResult, inputs: Inputs, replay: Replay) -> None:
     """Keep `replay` for the next run, unless an input changed too recently to stamp."""
     started = time.time_ns()
-    reads = {str(rel): _stamp(root / rel) for rel in sorted(inputs.reads)}
+    reads = {str(rel): stamp(root / rel) for rel in sorted(inputs.reads)}
     hubs = {str(path): _tree_stamp(path) for path in sorted(inputs.hub_dirs)}
-    recent = started - RACY_NS
-    if any(e.mtime_ns > recent for e in walked.entries) or any(
-        s is not None and s[1] > recent for s in reads.values()
+    if any(racy(e.mtime_ns, started) for e in walked.entries) or any(
+        s is not None and racy(s[1], started) for s in reads.values()
     ):
         return
     if any(tree == "too-large" for tree in hubs.values()):
@@ -142,9 +146,8 @@ def store(root: Path, key: str, walked: WalkResult, inputs: Inputs, replay: Repl
     }
     base = memo_path(root)
     try:
-        base.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write(base.with_suffix(".out"), output)
-        _write(base.with_suffix(".json"), json.dumps(meta).encode())
+        write_private(base.with_suffix(".out"), output)
+        write_private(base.with_suffix(".json"), json.dumps(meta).encode())
     except OSError:
         return  # a read-only or full cache dir only costs the next run its speed
 
@@ -152,26 +155,18 @@ def store(root: Path, key: str, walked: WalkResult, inputs: Inputs, replay: Repl
 def _unchanged(root: Path, reads: object, hubs: object) -> bool:
     if not (isinstance(reads, dict) and isinstance(hubs, dict)):
         return False
-    for rel, stamp in reads.items():
-        if stamp is not None and _as_stamp(stamp) is None:
+    for rel, stored in reads.items():
+        if stored is not None and _as_stamp(stored) is None:
             return False  # not a stamp: not ours
-        if _as_stamp(stamp) != _stamp(root / rel):
+        if _as_stamp(stored) != stamp(root / rel):
             return False
     return all(_tree_stamp(Path(path)) == tree for path, tree in hubs.items())
 
 
-def _as_stamp(value: object) -> Stamp:
+def _as_stamp(value: object) -> Stamp | None:
     if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value):
         return (value[0], value[1])
     return None
-
-
-def _stamp(path: Path) -> Stamp:
-    try:
-        info = path.stat()
-    except (OSError, ValueError):
-        return None
-    return (info.st_size, info.st_mtime_ns)
 
 
 def _tree_stamp(path: Path) -> str | None:
@@ -208,17 +203,6 @@ def _load_meta(path: Path) -> dict[str, object] | None:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         return None
     return meta
-
-
-def _write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["Inputs", "Replay", "eligible", "lookup", "memo_key", "store"]
