@@ -20,7 +20,7 @@ from scanner import plaintoml, timeouts
 from scanner.config import Limits
 from scanner.errors import LimitExceeded, SourceError
 from scanner.hashing import Progress
-from scanner.walk import FileSet
+from scanner.walk import file_texts
 
 PROJECT_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
 CLOCK_EVERY = 256
@@ -89,10 +89,9 @@ class ScanContext:
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
-        texts = self.files.texts if isinstance(self.files, FileSet) else map(str, self.files)
         self.project_dirs = frozenset(
             PurePosixPath(parent or ".")
-            for parent, _, name in (text.rpartition("/") for text in texts)
+            for parent, _, name in (text.rpartition("/") for text in file_texts(self.files))
             if name in PROJECT_MANIFESTS
         )
 
