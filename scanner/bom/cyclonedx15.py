@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from scanner.bom.mlbom import ML_FIELDS  # not modelled by the library: written last
 from scanner.bom.validate import schema_enum
 
 Json = dict[str, Any]
 SCHEMA_URL = "http://cyclonedx.org/schema/bom-1.5.schema.json"
 HEAD = ("$schema", "bomFormat", "specVersion", "serialNumber")
-ML_FIELDS = ("modelCard", "data")  # not modelled by the library: written last, as carry_over
 DROPPED = frozenset(("acknowledgement",))  # 1.6-only, wherever it appears
 
 # Each kind: its keys in the library's order, each with the kind of its value (a list's
