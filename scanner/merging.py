@@ -2,46 +2,26 @@
 
 Locations, hashes, license evidence, links and properties are unioned and sorted; the
 sighting with an exact version leads and the others fill in what it lacks (version range,
-license, description, nested files, purl). `merge` is the definition for two sightings;
-`GraphBuilder` uses `merge_all`, the same fold done cheaply (tests compare the two).
+license, description, nested files, purl). `GraphBuilder` uses `merge_all`; the tests hold
+it to the plain definition, a two-sighting merge folded over the sightings.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
+from typing import Any
 
 from scanner.model import Component
-
-T = TypeVar("T")
-
-
-def merge(first: Component, other: Component) -> Component:
-    """Union of two sightings of one component; the one with an exact version leads."""
-    lead, extra = (other, first) if other.version and not first.version else (first, other)
-    return dataclasses.replace(
-        lead,
-        name=lead.name,
-        version_spec=lead.version_spec or extra.version_spec,
-        license=lead.license or extra.license,
-        license_raw=_union(lead.license_raw, extra.license_raw),
-        hashes=_union(lead.hashes, extra.hashes),
-        locations=_union(lead.locations, extra.locations),
-        external_refs=_union(lead.external_refs, extra.external_refs),
-        properties=_union(lead.properties, extra.properties),
-        description=lead.description or extra.description,
-        nested=lead.nested or extra.nested,
-        purl=lead.purl or extra.purl,
-        origin=",".join(sorted({*lead.origin.split(","), *extra.origin.split(",")} - {""})),
-    )
-
 
 UNION_FIELDS = ("license_raw", "hashes", "locations", "external_refs", "properties")
 
 
 def merge_all(sightings: list[Component]) -> Component:
-    """`merge` folded over `sightings` in order, with each union built and sorted once and
-    one Component made at the end (a `dataclasses.replace` per sighting was the hot spot)."""
+    """The union of the sightings of one component: the first with an exact version leads
+    (its fields first, the others' filling gaps), list fields are unions sorted by repr,
+    origins joined. That is folding the two-sighting merge over them in order (the test
+    holds it to that definition), with each union built and sorted once and one Component
+    made at the end (a `dataclasses.replace` per sighting was the hot spot)."""
     if len(sightings) == 1:
         return sightings[0]
     lead = sightings[0]
@@ -50,7 +30,7 @@ def merge_all(sightings: list[Component]) -> Component:
     pools: dict[str, dict[Any, None]] = {f: dict.fromkeys(getattr(lead, f)) for f in UNION_FIELDS}
     origins = set(lead.origin.split(","))
     for other in sightings[1:]:
-        if other.version and not lead.version:  # the exact version leads, as in `merge`
+        if other.version and not lead.version:  # the exact version leads
             lead = other
             spec = other.version_spec or spec
             license_ = other.license or license_
@@ -96,9 +76,3 @@ def replace_component(comp: Component, **changes: Any) -> Component:
     values = {name: getattr(comp, name) for name in COMPONENT_FIELDS}
     values.update(changes)
     return Component(**values)
-
-
-def _union(left: tuple[T, ...], right: tuple[T, ...]) -> tuple[T, ...]:
-    seen = dict.fromkeys(left)
-    seen.update(dict.fromkeys(right))
-    return tuple(sorted(seen, key=repr))

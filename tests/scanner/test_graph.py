@@ -3,13 +3,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.graph import ROOT, GraphBuilder, marker_applies
 from scanner.identity import project_ref, pypi_purl, pypi_ref
-from scanner.merging import merge, merge_all, replace_component
+from scanner.merging import merge_all, replace_component
 from scanner.model import (
     Component,
     ComponentType,
@@ -20,6 +21,36 @@ from scanner.model import (
     Location,
     Scope,
 )
+
+T = TypeVar("T")
+
+
+def merge(first: Component, other: Component) -> Component:
+    """The definition `merge_all` folds: union of two sightings of one component; the one
+    with an exact version leads."""
+    lead, extra = (other, first) if other.version and not first.version else (first, other)
+    return dataclasses.replace(
+        lead,
+        name=lead.name,
+        version_spec=lead.version_spec or extra.version_spec,
+        license=lead.license or extra.license,
+        license_raw=union(lead.license_raw, extra.license_raw),
+        hashes=union(lead.hashes, extra.hashes),
+        locations=union(lead.locations, extra.locations),
+        external_refs=union(lead.external_refs, extra.external_refs),
+        properties=union(lead.properties, extra.properties),
+        description=lead.description or extra.description,
+        nested=lead.nested or extra.nested,
+        purl=lead.purl or extra.purl,
+        origin=",".join(sorted({*lead.origin.split(","), *extra.origin.split(",")} - {""})),
+    )
+
+
+def union(left: tuple[T, ...], right: tuple[T, ...]) -> tuple[T, ...]:
+    seen = dict.fromkeys(left)
+    seen.update(dict.fromkeys(right))
+    return tuple(sorted(seen, key=repr))
+
 
 LINUX_311 = {
     "python_version": "3.11",
