@@ -191,10 +191,9 @@ class ScanContext:
         if key not in self.memo:
             text = self.read_text(rel, path=path)
             try:
-                plain = plaintoml.loads(text)  # tomllib's result for plain TOML, 3-4x faster
-                self.memo[key] = plain if plain is not None else tomllib.loads(text)
-            except (ValueError, RecursionError) as exc:  # huge integers, deep nesting
-                self.memo[key] = SourceError(rel, f"invalid TOML: {exc}")
+                self.memo[key] = parse_toml(rel, text)
+            except SourceError as exc:  # memoised: every collector asking is told the same
+                self.memo[key] = exc
         value = self.memo[key]
         if isinstance(value, SourceError):
             raise value
@@ -213,6 +212,17 @@ class ScanContext:
         if isinstance(value, SourceError):
             raise value
         return value
+
+
+def parse_toml(rel: PurePosixPath, text: str) -> dict[str, Any]:
+    """`text` (of the file `rel`) parsed as TOML; SourceError when it is not TOML."""
+    plain = plaintoml.loads(text)  # tomllib's result for plain TOML, 3-4x faster
+    if plain is not None:
+        return plain
+    try:
+        return tomllib.loads(text)
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError, huge integers, deep nesting
+        raise SourceError(rel, f"invalid TOML: {exc}") from exc
 
 
 def decode_text(rel: PurePosixPath, data: bytes) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -21,9 +20,8 @@ from packaging.markers import InvalidMarker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 
-from scanner import pep508, plaintoml
-from scanner.context import ScanContext
-from scanner.errors import SourceError
+from scanner import pep508
+from scanner.context import ScanContext, parse_toml
 from scanner.hashing import parse_hash
 from scanner.model import DeclaredDigest, Hash, Location
 
@@ -37,12 +35,7 @@ ASCII_ONLY_STR_BREAKS = "\x0b\x0c\x1c\x1d\x1e"
 def load_toml(rel: PurePosixPath, ctx: ScanContext) -> tuple[str, dict[str, Any]]:
     """The text of a TOML lock and its parsed data; SourceError when it is not TOML."""
     text = ctx.read_text(rel)
-    if (plain := plaintoml.loads(text)) is not None:  # tomllib's result, several times faster
-        return text, plain
-    try:
-        return text, tomllib.loads(text)
-    except (ValueError, RecursionError) as exc:  # TOMLDecodeError, huge integers, deep nesting
-        raise SourceError(rel, f"invalid TOML: {exc}") from exc
+    return text, parse_toml(rel, text)
 
 
 def as_list(value: Any) -> list[Any]:

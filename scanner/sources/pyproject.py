@@ -25,7 +25,6 @@ from typing import Any, ClassVar
 from packaging.utils import canonicalize_name
 
 from licenses import from_metadata, is_license_classifier
-from scanner import plaintoml
 from scanner.identity import project_ref, pypi_purl, pypi_ref
 from scanner.model import (
     Component,
@@ -77,10 +76,8 @@ class PyprojectSource:
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """The project component, its direct dependencies, and its index URLs."""
+        data = ctx.toml(entry.rel, path=entry.path)  # memoised: other sources read it too
         text = ctx.read_text(entry.rel, path=entry.path)
-        data = plaintoml.loads(text)  # tomllib's result, faster; read once, not twice
-        if data is None:
-            data = ctx.toml(entry.rel, path=entry.path)
         doc = Doc(rel=entry.rel, lines=TomlLines(text), parent=project_ref(entry.rel.parent))
         project, poetry = table(data, *PROJECT), table(data, *POETRY)
         yield from project_component(doc, project, poetry, ctx)
