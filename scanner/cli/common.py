@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
+import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +187,11 @@ def problem_lines(result: ScanResult, *, summary: bool = True) -> list[str]:
 
 
 def write(text: str, output: Path | None) -> None:
-    """stdout, or FILE written atomically after rendering succeeded."""
+    """stdout, or FILE written atomically after rendering succeeded.
+
+    FILE gets the mode a plain `open(FILE, "w")` would give it: an existing file keeps its
+    permission bits, a new one gets 0666 less the umask (not mkstemp's 0600).
+    """
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -194,14 +199,37 @@ def write(text: str, output: Path | None) -> None:
     directory = output.resolve().parent
     if not directory.is_dir():
         raise InputError(f"--output: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+    fd, tmp = _create_beside(directory, output.name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-        Path(tmp).replace(output)
+        if (mode := _existing_mode(output)) is not None:
+            tmp.chmod(mode)
+        tmp.replace(output)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def _create_beside(directory: Path, name: str) -> tuple[int, Path]:
+    """A new hidden temporary file in `directory`, open for writing, created with mode 0666
+    so that the kernel applies the umask (and a default ACL) as for any file the user makes."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = directory / f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {directory / name}")
+
+
+def _existing_mode(output: Path) -> int | None:
+    """The permission bits of the file being replaced (no set-id bits), None if it is new."""
+    try:
+        return stat.S_IMODE(output.stat().st_mode) & 0o777
+    except FileNotFoundError:
+        return None
 
 
 def severity(value: str) -> Severity | None:
