@@ -126,12 +126,11 @@ def identity_key(purl: Any, name: str, type_: str, bom_ref: Any) -> str:
     if isinstance(purl, str):
         try:
             parsed = PackageURL.from_string(purl)
-        except ValueError:
-            parsed = None
-        if parsed is not None:
             return PackageURL(
                 type=parsed.type, namespace=parsed.namespace, name=parsed.name
             ).to_string()
+        except (ValueError, TypeError):  # not a purl, or one packageurl reads without a name
+            pass
     if name:
         return f"{type_}:{name}"
     return f"bom-ref:{bom_ref}"

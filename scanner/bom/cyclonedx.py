@@ -1,12 +1,12 @@
 """CycloneDX AI-BOM writers (JSON and XML): a ScanResult as a validated, deterministic BOM.
 
 `cyclonedx_document.document` maps a ScanResult to one CycloneDX 1.6 JSON document: that
-is the BOM. JSON 1.6 is written from it directly; the other outputs (XML, spec 1.5) go
-through cyclonedx-python-lib, which reads the document (`Bom.from_json`) and writes the
-requested format and version with its own outputters, dropping what 1.5 lacks. Tests pin
-the direct path to the library: the library reading our 1.6 document writes it back
-unchanged. (Building every BOM through the library's object model costs about 1 ms per
-component, which an environment's vendored PEP 770 components turn into most of a run.)
+is the BOM. JSON 1.6 is written from it directly; the other outputs (XML, spec 1.5) are what
+cyclonedx-python-lib writes for it (`Bom.from_json`, then its outputter for the requested
+format and version, dropping what 1.5 lacks). Building every BOM through the library's
+object model costs about 1.5 ms per component, so `cyclonedx15` (JSON 1.5) and
+`cyclonedx_xml` (XML) write that output directly, and the library is the way only for what
+they do not know (vulnerabilities, unknown fields); tests pin both ways to the same bytes.
 Every output is validated against the bundled schema before it is returned.
 
 ML-BOM: the library does not model a component's `modelCard` (machine-learning-model
@@ -23,15 +23,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner import gcpause, jsontext
 from scanner.bom import mlbom
 from scanner.bom.base import BomOptions
 from scanner.bom.cyclonedx15 import downgrade
 from scanner.bom.cyclonedx_document import Json, document
+from scanner.bom.cyclonedx_xml import library_text
 from scanner.bom.validate import VERSIONS, validate_json, validate_xml
 from scanner.model import ScanResult
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 XML_NS = "{{http://cyclonedx.org/schema/bom/{}}}"
 
@@ -54,34 +58,59 @@ class CycloneDxJson:
 
 @dataclass(frozen=True, slots=True)
 class CycloneDxXml:
-    """`aibom sbom --format cyclonedx-xml`: the same BOM through the library's XML outputter."""
+    """`aibom sbom --format cyclonedx-xml`: the XML the library writes for the same BOM."""
 
     name: str = "cyclonedx-xml"
 
     def render(self, result: ScanResult, options: BomOptions) -> str:
         """The BOM as XML, validated against the bundled XSD."""
-        from cyclonedx.output import make_outputter
-        from cyclonedx.schema import OutputFormat
-        from lxml import etree
-
         spec = options.spec_version
-        bom = document(result, options)
-        outputter = make_outputter(_library_bom(bom), OutputFormat.XML, VERSIONS[spec])
-        parser = etree.XMLParser(remove_blank_text=True, no_network=True, resolve_entities=False)
-        root = etree.fromstring(outputter.output_as_string().encode("utf-8"), parser)
-        ns = XML_NS.format(spec)
-        if "timestamp" not in bom["metadata"]:  # reproducible: not the library's "now"
-            for stamp in root.findall(f"{ns}metadata/{ns}timestamp"):
-                stamp.getparent().remove(stamp)
-        for components in root.iter(f"{ns}components"):
-            components[:] = sorted(components, key=lambda c: c.get("bom-ref", ""))
-        for found in root.iter(f"{ns}occurrences"):
-            found[:] = sorted(
-                found, key=lambda o: _place(o.findtext(f"{ns}location"), o.findtext(f"{ns}line"))
-            )
+        with gcpause.paused():  # builds 10^5 acyclic containers: no collection to run
+            bom = document(result, options)
+            text = library_text(bom, spec)
+        root = parse_xml(text) if text is not None else _library_xml(bom, spec)
         validate_xml(root, spec)
-        out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-        return out.decode("utf-8")
+        return pretty_xml(root)
+
+
+def parse_xml(text: str) -> etree._Element:
+    """The tree of the library's compact XML text, read as the library's output always was."""
+    from lxml import etree
+
+    parser = etree.XMLParser(remove_blank_text=True, no_network=True, resolve_entities=False)
+    return etree.fromstring(text.encode("utf-8"), parser)
+
+
+def pretty_xml(root: etree._Element) -> str:
+    """The document as written: declaration, UTF-8, indented."""
+    from lxml import etree
+
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return out.decode("utf-8")
+
+
+def _library_xml(bom: Json, spec: str) -> etree._Element:
+    """`bom` through the library's XML outputter: the reference `library_text` agrees with.
+
+    Without a timestamp (reproducible) the library's "now" is taken out; components are
+    ordered by bom-ref and occurrences by place (the library orders the latter by identity).
+    """
+    from cyclonedx.output import make_outputter
+    from cyclonedx.schema import OutputFormat
+
+    outputter = make_outputter(_library_bom(bom), OutputFormat.XML, VERSIONS[spec])
+    root = parse_xml(outputter.output_as_string())
+    ns = XML_NS.format(spec)
+    if "timestamp" not in bom["metadata"]:  # reproducible: not the library's "now"
+        for stamp in root.findall(f"{ns}metadata/{ns}timestamp"):
+            stamp.getparent().remove(stamp)
+    for components in root.iter(f"{ns}components"):
+        components[:] = sorted(components, key=lambda c: c.get("bom-ref", ""))
+    for found in root.iter(f"{ns}occurrences"):
+        found[:] = sorted(
+            found, key=lambda o: _place(o.findtext(f"{ns}location"), o.findtext(f"{ns}line"))
+        )
+    return root
 
 
 def _library_bom(doc: Json) -> Any:

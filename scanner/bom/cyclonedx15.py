@@ -19,6 +19,7 @@ from typing import Any
 
 from scanner.bom.mlbom import ML_FIELDS  # not modelled by the library: written last
 from scanner.bom.validate import schema_enum
+from scanner.identity import canonical_purl
 
 Json = dict[str, Any]
 SCHEMA_URL = "http://cyclonedx.org/schema/bom-1.5.schema.json"
@@ -49,7 +50,7 @@ KINDS: dict[str, dict[str, str | None]] = {
         "name": None,
         "pedigree": "pedigree",
         "properties": "property",
-        "purl": None,
+        "purl": "purl",
         "scope": None,
         "type": "component-type",
         "version": None,
@@ -57,7 +58,7 @@ KINDS: dict[str, dict[str, str | None]] = {
     "ancestor": {
         "bom-ref": None,
         "name": None,
-        "purl": None,
+        "purl": "purl",
         "type": "component-type",
         "version": None,
     },
@@ -127,6 +128,10 @@ def _value(value: object, kind: str | None, *, parent: str) -> Any:
         if isinstance(value, (dict, list)) and not value:
             raise Unsupported(parent)  # the library leaves empty lists out
         return value
+    if kind == "purl":  # packageurl does not always write back the purl it read
+        if (written := canonical_purl(value)) is None:
+            raise Unsupported("purl")
+        return written
     if kind in ENUMS:
         if value not in schema_enum("1.5", *ENUMS[kind]):
             raise Unsupported(f"{kind} {value!r}")

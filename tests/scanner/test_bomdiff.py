@@ -85,3 +85,17 @@ def test_json_and_markdown_renderings() -> None:
     markdown = render(changes, "markdown")
     assert "| version | `transformers` | 4.57.1 | 4.58.0 |" in markdown
     assert ChangeKind.HASH.value in markdown
+
+
+@pytest.mark.parametrize("purl", ["pkg:pypi/%2F%20%2F", "not a purl", "pkg:pypi/"])
+def test_a_purl_packageurl_reads_without_a_name_keys_by_name(tmp_path: Path, purl: str) -> None:
+    """packageurl reads `pkg:pypi/%2F%20%2F` with no name and then refuses to write it: the
+    component is keyed by type and name like one without a purl, and the diff goes on."""
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "components": [{"type": "library", "name": "odd", "version": "1", "purl": purl}],
+    }
+    path = tmp_path / "odd.cdx.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert list(load_bom(path)) == ["library:odd"]

@@ -15,7 +15,7 @@ def by_packageurl(text: object) -> str | None:
         return None
     try:
         return str(PackageURL.from_string(text).to_string())
-    except ValueError:
+    except (ValueError, TypeError):
         return None
 
 
@@ -50,3 +50,25 @@ def test_examples() -> None:
     )
     for nothing in (None, "", 42, ["pkg:pypi/x"], "not a purl"):
         assert canonical_purl(nothing) is None
+
+
+def test_a_purl_packageurl_cannot_write_back_is_none() -> None:
+    """packageurl parses `pkg:pypi/%2F%20%2F` and then fails in `to_string` with a TypeError:
+    a hostile name must not crash the scan."""
+    assert canonical_purl("pkg:pypi/%2F%20%2F") is None
+
+
+PURL_PARTS = st.sampled_from([*"aZ0-_.@/?#%&=+: <>\"'\t\r\né\x00", "%2F", "%20", "%40", "%3d"])
+
+
+@given(
+    prefix=st.sampled_from(["pkg:pypi/", "pkg:huggingface/", "pkg:generic/", "pkg:npm/%40"]),
+    rest=st.lists(PURL_PARTS, max_size=12).map("".join),
+)
+def test_odd_purls_are_what_packageurl_writes_back(prefix: str, rest: str) -> None:
+    """The CycloneDX writers rely on this to write purls as the library does."""
+    assert canonical_purl(prefix + rest) == by_packageurl(prefix + rest)
+
+
+def test_a_purl_packageurl_does_not_write_back_unchanged() -> None:
+    assert canonical_purl("pkg:npm/%40//%3d%3e") == "pkg:npm/%40/%3d%3e"

@@ -144,3 +144,12 @@ def test_a_reproducible_xml_bom_has_no_timestamp(scan_result: ScanResult) -> Non
         assert first == xml.render(scan_result, options)
     stamped = xml.render(scan_result, BomOptions(timestamp=FIXED_TIME))
     assert "<timestamp>2024-06-01T12:30:45+00:00</timestamp>" in stamped
+
+
+@pytest.mark.parametrize("purl", ["pkg:npm/%40=%2F=>", "pkg:npm/%40%2F%2F=>"])
+def test_purls_as_the_library_writes_them_back(empty_result: ScanResult, purl: str) -> None:
+    """packageurl does not always write back the purl it read (`pkg:npm/%40//%3d%3e`)."""
+    comp = Component(bom_ref="x", type=ComponentType.LIBRARY, name="x", purl=purl)
+    result = dataclasses.replace(empty_result, components=(comp,))
+    for options in OPTIONS:
+        assert_same_as_library(result, options)
