@@ -7,6 +7,7 @@ plug-ins need (a pyproject read by its source and by a lock source) is read and 
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
 import time
@@ -20,6 +21,7 @@ from scanner import plaintoml, timeouts
 from scanner.config import Limits
 from scanner.errors import LimitExceeded, SourceError
 from scanner.hashing import Progress
+from scanner.pathtext import nearest_dir
 from scanner.walk import file_texts
 
 PROJECT_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
@@ -27,6 +29,11 @@ CLOCK_EVERY = 256
 """`FileBudget` reads the clock once per this many steps (reading it is not free)."""
 clock = time.monotonic
 """The clock of `FileBudget` (tests replace it)."""
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+NO_FOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
+"""0 where the platform cannot refuse a symlink at open: every read then takes realpath's way."""
+SYMLINK_ERRNOS = frozenset({errno.ELOOP, errno.EMLINK})
+"""What opening a symlink with O_NOFOLLOW fails with (EMLINK on FreeBSD)."""
 
 
 @dataclass(slots=True)
@@ -101,10 +108,11 @@ class ScanContext:
 
     def project_dir_for(self, rel: PurePosixPath) -> PurePosixPath:
         """The nearest directory at or above `rel` holding a project manifest, else the root."""
-        for parent in (rel.parent, *rel.parent.parents):
-            if parent in self.project_dirs:
-                return parent
-        return PurePosixPath(".")
+        found = nearest_dir(self.project_dirs, str(rel))  # on the text: no path per parent
+        return PurePosixPath(".") if found is None else found
+
+    def note(self, rel: PurePosixPath) -> None:
+        """Nothing here: `readtrack.TrackingContext` notes the files a collector used."""
 
     def resolve(self, rel: PurePosixPath) -> Path:
         """Absolute path of `rel`; refuses paths that leave the scanned root."""
@@ -113,23 +121,37 @@ class ScanContext:
     def inside_root(self, rel: PurePosixPath) -> str:
         """`real_path` of `rel`, refused (SourceError) when it leaves the scanned root."""
         real = self.real_path(rel)
-        root = str(self.root)
-        if real != root and not real.startswith(root + os.sep):
+        if not self.holds(real):
             raise SourceError(rel, "points outside the scanned directory; not read")
         return real
 
+    def holds(self, real: str) -> bool:
+        """True when the real path `real` is the root or inside it."""
+        root = str(self.root)
+        return real == root or real.startswith(root + os.sep)
+
     def real_path(self, rel: PurePosixPath) -> str:
-        """`os.path.realpath` of root/`rel`, its directory's part remembered.
+        """`os.path.realpath` of root/`rel`, its directory's part remembered."""
+        text = str(rel)
+        joined = self.in_real_dir(text)
+        if joined is None:
+            return os.path.realpath(f"{self.root}{os.sep}{text}")  # cheaper than Path.resolve()
+        if os.path.islink(joined):  # noqa: PTH114 - on a str: no Path object built
+            return os.path.realpath(joined)
+        return joined
+
+    def in_real_dir(self, text: str) -> str | None:
+        """realpath(root/dir) joined with the name of `text` (`dir/name`), or None when the name
+        is not a plain one or dir does not resolve fully; real unless the name is a symlink.
 
         realpath resolves left to right, so when dir resolves fully (no loop, nothing missing)
         realpath(dir/name) is realpath(realpath(dir)/name), and a resolved directory joined
         with a name that is not a symlink is already real.
         """
-        text = str(rel)
         cut = text.rfind("/")
         name = text[cut + 1 :]
         if name in ("", ".", ".."):
-            return os.path.realpath(f"{self.root}{os.sep}{text}")  # cheaper than Path.resolve()
+            return None
         parent = text[: max(cut, 0)]
         real_dir = self.real_dirs.get(parent)
         if real_dir is None:
@@ -139,11 +161,23 @@ class ScanContext:
                 real_dir = ""
             self.real_dirs[parent] = real_dir
         if not real_dir:
-            return os.path.realpath(f"{self.root}{os.sep}{text}")
-        joined = f"{real_dir}{os.sep}{name}" if real_dir != os.sep else f"{os.sep}{name}"
-        if os.path.islink(joined):  # noqa: PTH114 - on a str: no Path object built
-            return os.path.realpath(joined)
-        return joined
+            return None
+        return f"{real_dir}{os.sep}{name}" if real_dir != os.sep else f"{os.sep}{name}"
+
+    def open_inside(self, rel: PurePosixPath) -> int:
+        """A read-only descriptor of root/`rel`, refused (SourceError) when it leaves the root.
+
+        A name in a directory already known real is opened as it is, without following a
+        symlink (an error if it is one): the open itself stands for realpath's lstat of the
+        name. A symlink, or anything else, takes `inside_root`'s way."""
+        joined = self.in_real_dir(str(rel))
+        if joined is not None and NO_FOLLOW and self.holds(joined):
+            try:
+                return os.open(joined, READ_FLAGS | NO_FOLLOW)
+            except OSError as exc:
+                if exc.errno not in SYMLINK_ERRNOS:
+                    raise
+        return os.open(self.inside_root(rel), READ_FLAGS)
 
     def is_file(self, rel: PurePosixPath) -> bool:
         """A file inside the root, walked or not (DVC-tracked files are gitignored, `dist/`
@@ -167,10 +201,12 @@ class ScanContext:
     ) -> bytes:
         """Whole file, refusing anything over the text limit."""
         cap = limit if limit is not None else self.limits.max_text_bytes
-        target = path if path is not None else self.inside_root(rel)  # a str: no Path built
         try:
-            with open(target, "rb") as fh:  # noqa: PTH123 - target may be a str (see above)
-                data = fh.read(cap + 1)
+            fd = self.open_inside(rel) if path is None else os.open(path, READ_FLAGS)
+            try:
+                data = read_at_most(fd, cap + 1)
+            finally:
+                os.close(fd)
         except FileNotFoundError as exc:
             raise SourceError(rel, "file not found") from exc
         except IsADirectoryError as exc:
@@ -212,6 +248,24 @@ class ScanContext:
         if isinstance(value, SourceError):
             raise value
         return value
+
+
+READ_CHUNK = 64 * 1024
+"""Bytes asked of one `os.read`: it allocates what it is asked for, and a buffer over glibc's
+mmap threshold (128 KiB) is mapped and unmapped on every call (~15 µs a file at a 32 MiB cap)."""
+
+
+def read_at_most(fd: int, size: int) -> bytes:
+    """Up to `size` bytes of `fd`, fewer only at its end: what `open(...).read(size)` gives,
+    without a buffered file object around the descriptor."""
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = os.read(fd, min(size, READ_CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def parse_toml(rel: PurePosixPath, text: str) -> dict[str, Any]:

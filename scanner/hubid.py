@@ -24,12 +24,14 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from scanner.context import ScanContext
 from scanner.identity import hub_ref, huggingface_purl, is_commit
 from scanner.model import Component, ComponentType, HubReference, Location
+from scanner.pathtext import parent_text
 from scanner.walk import file_texts, holds_text
 
 PART = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?")
@@ -216,9 +218,19 @@ def local_path(ctx: ScanContext, rel: PurePosixPath, written: str) -> PurePosixP
     from the file `rel`, from its project or from the scan root (first found), else None."""
     if not written or posixpath.isabs(written):
         return None
+    parent = parent_text(str(rel))
+    known: dict[tuple[str, str], PurePosixPath | None] = ctx.memo.setdefault(LOCAL_PATHS_KEY, {})
+    key = (parent, written)  # the answer depends on the directory of `rel` only
+    if key not in known:
+        known[key] = find_local(ctx, (parent, str(ctx.project_dir_for(rel)), "."), written)
+    return known[key]
+
+
+def find_local(ctx: ScanContext, bases: tuple[str, ...], written: str) -> PurePosixPath | None:
+    """The first of `written` read from each of `bases` that is in the scanned tree."""
     dirs = tree_dirs(ctx)
-    for base in (rel.parent, ctx.project_dir_for(rel), PurePosixPath(".")):
-        target = posixpath.normpath(posixpath.join(str(base), written))
+    for base in bases:  # texts: no path object per base
+        target = posixpath.normpath(posixpath.join(base, written))
         if target.startswith("../") or target == "..":
             continue
         if target in dirs or holds_text(ctx.files, target):
@@ -226,10 +238,15 @@ def local_path(ctx: ScanContext, rel: PurePosixPath, written: str) -> PurePosixP
     return None
 
 
+LOCAL_PATHS_KEY = ("aibom:local-paths", PurePosixPath("."))
+"""The memo key of `local_path`'s answers, by (directory of the file, path written)."""
+TREE_DIRS_KEY = ("aibom:tree-dirs", PurePosixPath("."))
+"""The memo key of `tree_dirs` (made once: a path per call cost more than the look-up)."""
+
+
 def tree_dirs(ctx: ScanContext) -> frozenset[str]:
     """Every directory holding a walked file, as a POSIX string (memoised in ctx)."""
-    key = ("aibom:tree-dirs", PurePosixPath("."))
-    found: frozenset[str] | None = ctx.memo.get(key)
+    found: frozenset[str] | None = ctx.memo.get(TREE_DIRS_KEY)
     if found is None:
         dirs: set[str] = set()
         for text in file_texts(ctx.files):
@@ -237,7 +254,7 @@ def tree_dirs(ctx: ScanContext) -> frozenset[str]:
             while cut > 0 and text[:cut] not in dirs:
                 dirs.add(text[:cut])
                 cut = text.rfind("/", 0, cut)
-        found = ctx.memo[key] = frozenset(dirs)
+        found = ctx.memo[TREE_DIRS_KEY] = frozenset(dirs)
     return found
 
 
@@ -282,6 +299,12 @@ def component_ref(found: HubId, revision: str | None) -> str:
     return hub_ref(found.name, revision, repo_type=found.repo_type)
 
 
+@lru_cache(maxsize=4096)
+def purl_of(repo_id: str, revision: str | None, repo_type: str) -> str:
+    """`huggingface_purl`, remembered: a repo named at many call sites is spelled once."""
+    return huggingface_purl(repo_id, revision, repo_type=repo_type)
+
+
 def hub_records(
     repo: str,
     *,
@@ -313,7 +336,7 @@ def hub_records(
         type=ComponentType.DATA if repo_type == "dataset" else ComponentType.MODEL,
         name=name,
         version=commit,
-        purl=huggingface_purl(name, revision, repo_type=repo_type),
+        purl=purl_of(name, revision, repo_type),
         locations=(location,),
         origin=origin,
         properties=tuple(props),

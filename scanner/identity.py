@@ -35,11 +35,29 @@ def purl_pypi_name(purl: str) -> str | None:
     return canonicalize_name(plain.group(1) if plain else PackageURL.from_string(purl).name)
 
 
+PLAIN_NAME = re.compile(r"[a-z0-9-]+")
+"""A canonical name packageurl keeps as it is (lower case, no `_` and nothing to quote)."""
+PLAIN_VERSION = re.compile(r"[A-Za-z0-9._~-]+")
+"""A version packageurl keeps as it is: unreserved characters only, so no quoting (`+`,
+`!`), and no surrounding space to strip."""
+
+
 def pypi_purl(name: str, version: str | None = None, **qualifiers: str) -> str:
-    """`pkg:pypi/<PEP 503 name>@<version>` as the purl spec asks."""
+    """`pkg:pypi/<PEP 503 name>@<version>` as the purl spec asks.
+
+    A plain name and version (nearly every locked package) are written directly: packageurl
+    writes them letter for letter so, at ~15 µs a call less (tests/scanner/test_pypipurl.py
+    holds the two ways to the same answers).
+    """
+    canonical = pypi_name(name)
+    if not qualifiers and PLAIN_NAME.fullmatch(canonical):
+        if not version:
+            return f"pkg:pypi/{canonical}"
+        if PLAIN_VERSION.fullmatch(version):
+            return f"pkg:pypi/{canonical}@{version}"
     return PackageURL(
         type="pypi",
-        name=pypi_name(name),
+        name=canonical,
         version=version or None,
         qualifiers=qualifiers or None,
     ).to_string()
@@ -126,5 +144,5 @@ def canonical_purl(text: object) -> str | None:
         return text
     try:
         return str(PackageURL.from_string(text).to_string())
-    except ValueError:
+    except (ValueError, TypeError):  # packageurl fails on some odd purls with a TypeError
         return None

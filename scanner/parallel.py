@@ -11,7 +11,8 @@ cache or the pools. Per job:
   workers are forked before any thread starts and send their records back as JSON
   (`recordjson`, validated on receipt like a cache entry), never as pickled objects;
 - weight files go to a thread pool (their time is hashing, and hashlib releases the GIL);
-- everything else runs in the main thread meanwhile.
+- everything else runs in the main thread meanwhile, which then decodes each batch of the
+  workers' records as it arrives (while the threads still hash and the workers go on).
 
 A collector's failure becomes a Problem record of that file (SourceError: its reason; any
 other exception: an internal-error problem, re-raised under `--debug`); a failed result,
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -55,7 +56,8 @@ class Job:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What one job produced: its records, whether it finished (within its time budget: only
-    then is it cached), which files it read."""
+    then is it cached), which files it read (a worker's leaves out the job's own file: it is
+    walked, and the cache stamps it anyway)."""
 
     records: list[Record]
     ok: bool
@@ -85,7 +87,7 @@ def run_jobs(
     results: list[list[Record] | None] = [None] * len(jobs)
     stamps: dict[int, Stamp] = {}
     pending: list[int] = []
-    with gcpause.paused():  # records hold no cycles: see gcpause
+    with gcpause.kept():  # cached records live to the end of the scan: see gcpause
         for index, job in enumerate(jobs):
             entry = job.entry
             is_file = entry.kind is EntryKind.FILE
@@ -99,22 +101,27 @@ def run_jobs(
                     reads.update(map(PurePosixPath, others))  # its own file is walked
                     continue
             pending.append(index)
-    outcomes = _run_pending(jobs, pending, ctx, debug)
-    with gcpause.paused():
-        for index, outcome in outcomes.items():
-            results[index] = outcome.records
-            reads.update(outcome.reads)
-            own = stamps.get(index)
-            if cache is not None and own is not None and outcome.ok:
-                job = jobs[index]
-                found = outcome.encoded if outcome.encoded is not None else outcome.records
-                cache.put(job.source.name, job.entry.rel_text, own, outcome.reads, found)
+
+    def finish(index: int, outcome: Outcome) -> None:
+        results[index] = outcome.records
+        reads.update(outcome.reads)
+        own = stamps.get(index)
+        if cache is not None and own is not None and outcome.ok:
+            job = jobs[index]
+            found = outcome.encoded if outcome.encoded is not None else outcome.records
+            cache.put(job.source.name, job.entry.rel_text, own, outcome.reads, found)
+
+    _run_pending(jobs, pending, ctx, debug, finish)
     return [r if r is not None else [] for r in results]
 
 
+Finish = Callable[[int, Outcome], None]
+"""Takes the outcome of the job at an index, as soon as it is known (in any order)."""
+
+
 def _run_pending(
-    jobs: Sequence[Job], pending: list[int], ctx: TrackingContext, debug: bool
-) -> dict[int, Outcome]:
+    jobs: Sequence[Job], pending: list[int], ctx: TrackingContext, debug: bool, finish: Finish
+) -> None:
     cpus = workers()
     by_process = [
         i
@@ -127,28 +134,41 @@ def _run_pending(
     if cpus < 2 or len(by_thread) < 2:
         by_thread = []
     offloaded = {*by_process, *by_thread}
-    outcomes: dict[int, Outcome] = {}
     process_futures = _start_processes(jobs, by_process, ctx, debug, cpus)  # fork first
     with ThreadPoolExecutor(max_workers=cpus) as threads:
         thread_futures = {i: threads.submit(run_one, jobs[i], ctx, debug) for i in by_thread}
         for index in pending:
             if index not in offloaded:
-                outcomes[index] = run_one(jobs[index], ctx, debug)
+                finish(index, run_one(jobs[index], ctx, debug))
+        lost = _receive(process_futures, finish)  # meanwhile, the threads hash
         for index, future in thread_futures.items():
-            outcomes[index] = future.result()
-    for indexes, batch_future in process_futures:
-        try:
-            batch = batch_future.result()
-        except BrokenProcessPool:  # a worker died (killed, out of memory): redo it here
-            outcomes.update((i, run_one(jobs[i], ctx, debug)) for i in indexes)
-            continue
-        with gcpause.paused():  # records hold no cycles: see gcpause
-            for index, (text, ok, reads) in zip(indexes, batch, strict=True):
+            finish(index, future.result())
+    for index in lost:  # a worker died (killed, out of memory): redo its jobs here
+        finish(index, run_one(jobs[index], ctx, debug))
+
+
+def _receive(
+    futures: list[tuple[list[int], Future[list[WorkResult]]]], finish: Finish
+) -> list[int]:
+    """Decode each batch of the workers' records as it arrives (while they work on the next);
+    the indexes of the batches lost with a worker that died."""
+    lost: list[int] = []
+    with gcpause.kept():  # decoded records live to the end of the scan: see gcpause
+        for indexes, batch_future in futures:
+            try:
+                batch = batch_future.result()
+            except BrokenProcessPool:
+                lost.extend(indexes)
+                continue
+            for index, (text, ok, others) in zip(indexes, batch, strict=True):
                 records: list[Record] = recordjson.loads(text)  # type: ignore[assignment]
-                own = jobs[index].entry.rel  # most jobs read only their own file: no new path
-                paths = frozenset(own if r == str(own) else PurePosixPath(r) for r in reads)
-                outcomes[index] = Outcome(records, ok, paths, text)
-    return outcomes
+                read = frozenset(map(PurePosixPath, others)) if others else _NOTHING_ELSE
+                finish(index, Outcome(records, ok, read, text))
+    return lost
+
+
+_NOTHING_ELSE: frozenset[PurePosixPath] = frozenset()
+"""What most jobs read besides their own file."""
 
 
 def run_one(job: Job, ctx: TrackingContext, debug: bool) -> Outcome:
@@ -186,7 +206,7 @@ _WORKER_STATE: tuple[TrackingContext, Sequence[Job], bool] | None = None
 """Set in the parent just before forking; the forked workers read it (never sent): a batch
 names its jobs by their index in it."""
 
-WorkResult = tuple[str, bool, list[str]]  # records as JSON, ok, files read
+WorkResult = tuple[str, bool, list[str]]  # records as JSON, ok, other files read
 
 
 def _start_processes(
@@ -216,9 +236,9 @@ def _work_batch(indexes: Iterable[int]) -> list[WorkResult]:
     done: list[WorkResult] = []
     for index in indexes:
         outcome = run_one(jobs[index], ctx, debug)
-        done.append(
-            (recordjson.dumps(outcome.records), outcome.ok, sorted(map(str, outcome.reads)))
-        )
+        own = jobs[index].entry.rel_text  # sent back as is, it would cost a path object there
+        others = sorted(read for read in map(str, outcome.reads) if read != own)
+        done.append((recordjson.dumps(outcome.records), outcome.ok, others))
     return done
 
 

@@ -7,6 +7,8 @@ catch only packaging's own exceptions, and no caller can forget the case.
 
 from __future__ import annotations
 
+import functools
+
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -14,7 +16,22 @@ TOO_DEEP = "parentheses nested too deeply"
 
 
 def requirement(text: str) -> Requirement:
-    """`Requirement(text)`; InvalidRequirement also when its marker nests too deeply."""
+    """`Requirement(text)`; InvalidRequirement also when its marker nests too deeply.
+
+    Each call gets its own object (callers may set its fields), copied from a memo: a
+    requirements file's lines are parsed twice (by the file's reader, then by the records it
+    makes), and a monorepo lists the same requirement in many files.
+    """
+    parsed = parse(text)
+    fresh = Requirement.__new__(Requirement)
+    fresh.name, fresh.url, fresh.extras = parsed.name, parsed.url, set(parsed.extras)
+    fresh.specifier, fresh.marker = parsed.specifier, parsed.marker  # never mutated in place
+    return fresh
+
+
+@functools.lru_cache(maxsize=4096)
+def parse(text: str) -> Requirement:
+    """`Requirement(text)`, memoised (an invalid one is not: it raises each time)."""
     try:
         return Requirement(text)
     except RecursionError as exc:

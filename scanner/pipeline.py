@@ -119,8 +119,9 @@ def _scan(
     )
 
     gc.freeze()  # the collected records live to the end: full collections skip them
-    _resolve_revisions(builder, observations)
-    graph = builder.build(_target(observations))
+    with gcpause.kept():  # the graph lives to the end: see gcpause
+        _resolve_revisions(builder, observations)
+        graph = builder.build(_target(observations))
     graph = _enrich(config, graph, observations, problems)
     if baseline is not None and config.baseline is not None:
         where = ctx.relative(config.baseline)
@@ -128,6 +129,24 @@ def _scan(
             _dispatch(record, builder, observations, problems)
     if not found_source:  # fail closed: an empty inventory is said, never implied
         problems.append(Problem(location=Location(file=PurePosixPath(".")), message=NO_SOURCE))
+    with gcpause.kept():  # the result and its findings live to the end: see gcpause
+        result = _result(config, root, graph, observations, problems)
+        findings = [f for check in checks for f in check.run(result, graph, config.policy)]
+        findings = list(apply_waivers(findings, result, config.policy, dt.date.today()))
+        findings.sort(key=lambda f: f.sort_key())
+    outside = frozenset(rel for rel in reads if rel not in files)
+    inputs = Inputs(reads=outside, hub_dirs=frozenset(hub_dirs))
+    return dataclasses.replace(result, findings=tuple(findings)), inputs
+
+
+def _result(
+    config: ScanConfig,
+    root: Path,
+    graph: ComponentGraph,
+    observations: list[Observation],
+    problems: list[Problem],
+) -> ScanResult:
+    """The scan's result without findings: the graph's components in `bom_ref` order."""
     components = tuple(
         sorted((c for r, c in graph.components.items() if r != ROOT), key=lambda c: c.bom_ref)
     )
@@ -139,19 +158,13 @@ def _scan(
         version=root_component.version,
         license=config.project_license or config.policy.license or root_component.license,
     )
-    result = ScanResult(
+    return ScanResult(
         project=project,
         components=components,
         edges=graph.edges,
         observations=tuple(dict.fromkeys(observations)),
         problems=tuple(sorted(set(problems))),
     )
-    findings = [f for check in checks for f in check.run(result, graph, config.policy)]
-    findings = list(apply_waivers(findings, result, config.policy, dt.date.today()))
-    findings.sort(key=lambda f: f.sort_key())
-    outside = frozenset(rel for rel in reads if rel not in files)
-    inputs = Inputs(reads=outside, hub_dirs=frozenset(hub_dirs))
-    return dataclasses.replace(result, findings=tuple(findings)), inputs
 
 
 def _enrich(
@@ -189,11 +202,14 @@ def _collect(
     builder, observations, problems = state
     python_sources = {source.name for source in SOURCES}
     cache = None if config.no_cache else _file_cache(ctx, entries)
-    jobs = _jobs(entries, cache)
-    gc.freeze()  # the walk and the jobs live to the end; forked workers inherit them
-    for records in run_jobs(jobs, ctx, config.debug, cache, reads):
-        for record in records:
-            _dispatch(record, builder, observations, problems)
+    with gcpause.paused():  # the jobs hold no cycles: see gcpause
+        jobs = _jobs(entries, cache)
+        gc.freeze()  # the walk and the jobs live to the end; forked workers inherit them
+    collected = run_jobs(jobs, ctx, config.debug, cache, reads)
+    with gcpause.kept():  # the graph's parts live to the end: see gcpause
+        for records in collected:
+            for record in records:
+                _dispatch(record, builder, observations, problems)
     if cache is not None:
         cache.save()
     return any(job.source.name in python_sources for job in jobs)

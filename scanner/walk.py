@@ -21,6 +21,7 @@ from typing import TypeVar
 
 import pathspec
 
+from scanner import gcpause
 from scanner.model import Location, Problem
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -188,6 +189,11 @@ Specs = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
 
 def walk(root: Path, *, max_files: int = 2_000_000, max_depth: int = 64) -> WalkResult:
     """Walk `root` once; see the module docstring for what is skipped."""
+    with gcpause.paused():  # entries hold no cycles: see gcpause
+        return _walk(root, max_files, max_depth)
+
+
+def _walk(root: Path, max_files: int, max_depth: int) -> WalkResult:
     entries: list[WalkEntry] = []
     problems: list[Problem] = []
     stack: list[tuple[str, str, int, Specs]] = [(str(root), "", 0, ())]

@@ -6,6 +6,7 @@ error (one line), 3 internal error, 130 interrupted.
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 
@@ -33,6 +34,14 @@ cli.add_command(license_group)
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: map every outcome onto the contract's exit codes."""
+    try:
+        _run(argv)
+    finally:
+        if argv is None:  # the process ends next: its final collections would traverse
+            gc.freeze()  # every object still alive for nothing (0.3 s after a large scan)
+
+
+def _run(argv: list[str] | None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         cli.main(args=argv, prog_name="aibom", standalone_mode=False)

@@ -25,13 +25,13 @@ adapter directory's base model (a `base-model` edge from `model:<dir>`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import translate
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
-from scanner.context import FileBudget
+from scanner.context import FileBudget, decode_text
 from scanner.hubid import HubId, hub_id, hub_records, in_tree
 from scanner.model import (
     Component,
@@ -42,10 +42,8 @@ from scanner.model import (
     Record,
     RemoteCodeEnabled,
 )
-from scanner.references.jsonlines import JsonLines
-from scanner.sources import safeyaml
+from scanner.references.configdocs import Locator, Path, documents
 from scanner.sources.base import EntryKind, ScanContext, WalkEntry, project_parent
-from scanner.sources.tomllines import TomlLines
 
 NAME = "config-files"
 SUFFIXES = (".yaml", ".yml", ".json", ".toml")
@@ -101,9 +99,10 @@ REMOTE_CODE_KEYS = ("trust_remote_code", "trust-remote-code")
 TRUE_VALUES = (True, "true", "True", "TRUE")
 MAX_KWARGS_DEPTH = 4
 MENTIONS = re.compile("|".join(sorted(MODEL_KEYS | DATA_KEYS, key=len, reverse=True)).encode())
-
-Path = tuple[str | int, ...]
-Locator = Callable[[Path, str | int, str | bool | None], int | None]
+"""Any key of `MODEL_KEYS` or `DATA_KEYS` in the raw bytes (what `mentions` answers)."""
+KEY_CORES = (b"model", b"dataset", b"tokenizer_name", b"hf_hub_url")
+"""Every key holds one of these, and `model` and `dataset` are keys themselves: a file holds
+some key exactly when it holds one of these (a test holds this to `MENTIONS`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -141,7 +140,7 @@ class ConfigFileReader:
         for a file over `max_config_bytes` that mentions a key (one that names none is
         fully checked by the search and has nothing to report)."""
         data = ctx.read_bytes(entry.rel, path=entry.path)
-        if not MENTIONS.search(data):
+        if not mentions(data):
             return
         cap = ctx.limits.max_config_bytes
         if len(data) > cap:
@@ -150,28 +149,22 @@ class ConfigFileReader:
             yield Problem(location=Location(file=entry.rel), message=message)
             return
         walk = Walk(budget=ctx.budget("config values"), max_depth=ctx.limits.max_nesting)
-        for tree, locate in documents(entry, ctx):
+        project = ""  # the project's bom-ref, looked up at the first hit
+        text = decode_text(entry.rel, data)  # the bytes read once: not read again to parse
+        for tree, locate in documents(entry.rel, text, ctx.limits):
             for hit in find(tree, (), walk):
                 if local(ctx, entry.rel, hit):
                     continue
                 line = locate(hit.path, hit.key, hit.written)
-                yield from records(entry, ctx, hit, Location(file=entry.rel, line=line), locate)
+                project = project or project_parent(entry, ctx)
+                location = Location(file=entry.rel, line=line)
+                yield from records(entry, project, hit, location, locate)
         yield from walk.problems(entry.rel)
 
 
-def documents(entry: WalkEntry, ctx: ScanContext) -> Iterator[tuple[Any, Locator]]:
-    """The parsed documents of the file, each with a function giving a value's line."""
-    suffix = entry.name.lower().rsplit(".", 1)[-1]
-    text = ctx.read_text(entry.rel, path=entry.path)
-    if suffix == "json":
-        yield ctx.json(entry.rel, path=entry.path), JsonLines(text).locate
-    elif suffix == "toml":
-        yield ctx.toml(entry.rel, path=entry.path), toml_locator(TomlLines(text))
-    else:
-        for node in safeyaml.compose_all(entry.rel, text, limits=ctx.limits):
-            lines: dict[Path, int] = {}
-            tree = safeyaml.plain(node, lines)
-            yield tree, yaml_locator(lines)
+def mentions(data: bytes) -> bool:
+    """True when `data` holds a key of `MODEL_KEYS` or `DATA_KEYS` (`MENTIONS.search`)."""
+    return any(core in data for core in KEY_CORES)  # four substring scans beat the regex
 
 
 @dataclass(slots=True, kw_only=True)
@@ -330,9 +323,10 @@ def local(ctx: ScanContext, rel: PurePosixPath, hit: Hit) -> bool:
 
 
 def records(
-    entry: WalkEntry, ctx: ScanContext, hit: Hit, location: Location, locate: Locator
+    entry: WalkEntry, project: str, hit: Hit, location: Location, locate: Locator
 ) -> Iterator[Record]:
-    """Component, HubReference, the edge to it and a RemoteCodeEnabled when asked for."""
+    """Component, HubReference, the edge to it (from the `project` bom-ref) and a
+    RemoteCodeEnabled when asked for."""
     found = hit.found
     comps = list(
         hub_records(
@@ -347,7 +341,6 @@ def records(
     )
     yield from comps
     ref = comps[0].bom_ref if isinstance(comps[0], Component) else ""
-    project = project_parent(entry, ctx)
     if entry.name == "adapter_config.json" and hit.key == "base_model_name_or_path":
         adapter = entry.rel.parent
         adapter_ref = f"model:{adapter}"
@@ -371,26 +364,3 @@ def records(
             detail=f"{'.'.join(map(str, (*where[len(hit.path) :], key)))}: true for "
             f"{hit.via.removeprefix('config:')}",
         )
-
-
-def yaml_locator(lines: dict[Path, int]) -> Locator:
-    """Lines from the node marks recorded while composing."""
-
-    def locate(path: Path, key: str | int, value: str | bool | None) -> int | None:
-        return lines.get((*path, key)) or lines.get(path)
-
-    return locate
-
-
-def toml_locator(lines: TomlLines) -> Locator:
-    """Lines found textually by `TomlLines` (tables by name, arrays of tables by index)."""
-
-    def locate(path: Path, key: str | int, value: str | bool | None) -> int | None:
-        table = tuple(p for p in path if isinstance(p, str))
-        literal = value if isinstance(value, str) else None
-        if isinstance(key, int):
-            return lines.locate(table[:-1], table[-1] if table else None, literal)
-        nth = path[-1] if path and isinstance(path[-1], int) else 0
-        return lines.locate(table, key, literal, nth=nth)
-
-    return locate

@@ -14,118 +14,33 @@ from __future__ import annotations
 
 import ast
 import bisect
-import fnmatch
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import PurePosixPath
 from typing import ClassVar
 
+from scanner import gcpause
 from scanner.context import ScanContext, decode_text
 from scanner.errors import SourceError
 from scanner.model import Location, Problem, Record, RemoteCodeEnabled
+from scanner.pathtext import is_name, joined, package_parts, parent_text
 from scanner.references.base import UNKNOWN, CallPattern, CallSite
 from scanner.references.patterns import CALL_PATTERNS
-from scanner.references.scopes import ModuleInfo, Resolver, Scope
+from scanner.references.prefilter import Matcher, matcher_of
+from scanner.references.resolver import Resolver
+from scanner.references.scopes import ModuleInfo, Scope
 from scanner.sources.base import parse_python, project_parent
-from scanner.walk import EntryKind, WalkEntry
+from scanner.walk import EntryKind, WalkEntry, holds_text
 
 SUFFIXES = (".py", ".ipynb")
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 MODULE_KEY = "python-module"
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 HELP = re.compile(r"[\w.]+\?\??")
 CAPTURE = re.compile(r"(\s*[\w.]+(?:\s*,\s*[\w.]+)*\s*=\s*)[!%].*")
 """`files = !ls` and `out = %sx cmd`: the value is the shell's, so it becomes None."""
-
-
-@dataclass(frozen=True, slots=True)
-class Matcher:
-    """Compiled callee globs of a pattern set, and the pre-filter over raw bytes."""
-
-    patterns: tuple[CallPattern, ...]
-    roots: frozenset[str]
-    checks: tuple[tuple[bytes, tuple[bytes, ...], tuple[tuple[bytes, ...], ...]], ...]
-    """Each root module name, shortest first, with the shorter roots it contains (a file
-    without `openai` cannot hold `langchain_openai`: that one is then not searched), and the
-    other words of each callee glob of that root."""
-    rootless: tuple[tuple[bytes, ...], ...]
-    """The words of each callee glob whose root is not a name (`tor?h.load`)."""
-    globs: tuple[tuple[re.Pattern[str], CallPattern], ...]
-
-    def mentions(self, data: bytes) -> bool:
-        """Cheap pre-filter: some callee's module and every name in it occur in `data`
-        (a file that never says `from_pretrained` cannot call it); a glob whose root is not
-        a name needs its names and any root. Each name is looked for only when the module of
-        its glob is there, and the first glob found ends the search."""
-        present: set[bytes] = set()
-        for root, inner, rests in self.checks:
-            if (inner and not present.issuperset(inner)) or root not in data:
-                continue
-            present.add(root)
-            for rest in rests:
-                if all(word in data for word in rest):
-                    return True
-        return bool(present) and any(all(word in data for word in rest) for rest in self.rootless)
-
-    def wanted(self, callee: str) -> list[CallPattern]:
-        """The patterns whose callees match `callee`."""
-        if callee.split(".", 1)[0].removesuffix("()") not in self.roots:
-            return []
-        return [pattern for regex, pattern in self.globs if regex.fullmatch(callee)]
-
-
-_MATCHERS: dict[int, tuple[tuple[CallPattern, ...], Matcher]] = {}
-
-
-def matcher_of(patterns: tuple[CallPattern, ...]) -> Matcher:
-    """`matcher(patterns)`, looked up by identity: `lru_cache` hashes every pattern of the
-    tuple on each call, a fifth of the pre-filter's cost when done once per file."""
-    known = _MATCHERS.get(id(patterns))
-    if known is None or known[0] is not patterns:
-        if len(_MATCHERS) >= 8:
-            _MATCHERS.clear()
-        known = _MATCHERS[id(patterns)] = (patterns, matcher(patterns))
-    return known[1]
-
-
-@lru_cache(maxsize=8)
-def matcher(patterns: tuple[CallPattern, ...]) -> Matcher:
-    """Build (once) the matcher for a pattern set."""
-    roots = frozenset(
-        re.split(r"[.*(]", glob, maxsplit=1)[0] for p in patterns for glob in p.callees
-    )
-    globs = tuple(
-        (re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in p.callees)), p)
-        for p in patterns
-    )
-    words = dict.fromkeys(
-        glob_words(re.split(r"[.*(]", glob, maxsplit=1)[0], glob)
-        for p in patterns
-        for glob in p.callees
-    )
-    names = sorted((root.encode() for root in roots), key=lambda name: (len(name), name))
-    checks = tuple(
-        (
-            name,
-            tuple(other for other in names if other != name and other in name),
-            tuple(rest for root, rest in words if root == name),
-        )
-        for name in names
-    )
-    rootless = tuple(rest for root, rest in words if root is None)
-    return Matcher(patterns=patterns, roots=roots, checks=checks, rootless=rootless, globs=globs)
-
-
-def glob_words(root: str, glob: str) -> tuple[bytes | None, tuple[bytes, ...]]:
-    """(root, the other names) of one callee glob; root None when it is not a name."""
-    names = tuple(dict.fromkeys(word.encode() for word in IDENTIFIER.findall(glob)))
-    key = root.encode()
-    if key in names:
-        return key, tuple(word for word in names if word != key)
-    return None, names
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,19 +54,31 @@ class PythonCodeReader:
 
     def claims(self, entry: WalkEntry) -> bool:
         """Python source files and notebooks."""
-        return entry.kind is EntryKind.FILE and entry.rel.suffix in SUFFIXES
+        return entry.kind is EntryKind.FILE and has_suffix(entry.name)
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """Records of every recognised call; a file that does not parse is a SourceError."""
         found = matcher_of(self.patterns)
-        cells: list[tuple[int, int]] = []
         cached = ctx.memo.get((MODULE_KEY, entry.rel))
         if isinstance(cached, ModuleInfo) and cached.complete:  # parsed as another's sibling
-            module = cached
+            data = None
         else:
             data = ctx.read_bytes(entry.rel)
             if not found.mentions(data):
                 return
+        # A file's syntax tree lives only while it is read: a collection then would traverse
+        # every node of it (and age it into the older generations) to free nothing.
+        with gcpause.paused():
+            yield from self.parsed(entry, ctx, found, data)
+
+    def parsed(
+        self, entry: WalkEntry, ctx: ScanContext, found: Matcher, data: bytes | None
+    ) -> Iterator[Record]:
+        """`collect` of a file that mentions a pattern (`data`), or was parsed (None)."""
+        cells: list[tuple[int, int]] = []
+        if data is None:
+            module = ctx.memo[(MODULE_KEY, entry.rel)]
+        else:
             if entry.rel.suffix == ".ipynb":
                 tree, cells, problems = notebook_module(entry.rel, data)
                 yield from problems
@@ -226,9 +153,15 @@ class Dispatch:
         return self.site(call, where, callee) if callee else None
 
 
+def has_suffix(name: str) -> bool:
+    """`PurePosixPath(name).suffix in SUFFIXES`, on the text (no path built for each of the
+    scan's files): `.py` alone is a name without a suffix."""
+    return any(name.endswith(suffix) and len(name) > len(suffix) for suffix in SUFFIXES)
+
+
 def package_of(rel: PurePosixPath) -> tuple[str, ...]:
     """Dotted package parts of the directory holding `rel` (for relative imports)."""
-    return tuple(p for p in rel.parent.parts if p != ".")
+    return package_parts(str(rel))
 
 
 def notebook_cells(rel: PurePosixPath, data: bytes) -> list[tuple[int, str]]:
@@ -314,6 +247,25 @@ def notebook_module(
 def find_module(ctx: ScanContext, rel: PurePosixPath, parts: list[str]) -> PurePosixPath | None:
     """The project file a dotted module name refers to, looked up from the scan root, the
     file's project (and its `src/`) and the file's own directory."""
+    project = str(ctx.project_dir_for(rel))
+    text = str(rel)
+    if text.startswith("/") or project.startswith("/") or not all(map(is_name, parts)):
+        return find_module_path(ctx, rel, parts)
+    # on the text: a path object per candidate cost more than the look-up (`pathtext`)
+    for base in (".", project, joined(project, "src"), parent_text(text)):
+        for candidate in (
+            joined(base, *parts[:-1], f"{parts[-1]}.py"),
+            joined(base, *parts, "__init__.py"),
+        ):
+            if holds_text(ctx.files, candidate):
+                return PurePosixPath(candidate)
+    return None
+
+
+def find_module_path(
+    ctx: ScanContext, rel: PurePosixPath, parts: list[str]
+) -> PurePosixPath | None:
+    """`find_module` with path objects, for names `pathtext.joined` does not take."""
     project = ctx.project_dir_for(rel)
     for base in (PurePosixPath("."), project, project / "src", rel.parent):
         for candidate in (
@@ -328,6 +280,7 @@ def find_module(ctx: ScanContext, rel: PurePosixPath, parts: list[str]) -> PureP
 def load_module(ctx: ScanContext, rel: PurePosixPath) -> ModuleInfo | None:
     """A sibling module parsed once per scan (None when it cannot be read or parsed)."""
     key = (MODULE_KEY, rel)
+    ctx.note(rel)  # an input of this file's result even when another job parsed it (cache)
     if key not in ctx.memo:
         try:
             tree = parse_python(rel, ctx.read_bytes(rel))

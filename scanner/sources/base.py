@@ -18,7 +18,7 @@ from packaging.specifiers import SpecifierSet
 from scanner import pep508
 from scanner.context import ScanContext
 from scanner.errors import SourceError
-from scanner.identity import project_ref, pypi_purl, pypi_ref
+from scanner.identity import project_ref, pypi_ref
 from scanner.model import (
     Component,
     ComponentType,
@@ -125,7 +125,7 @@ def requirement_records(
         name=req.name,
         version=version,
         version_spec=str(req.specifier) or None,
-        purl=pypi_purl(req.name, version),
+        purl=ref,  # a PyPI package's ref is its purl
         locations=(location,),
         origin=origin,
         external_refs=external,

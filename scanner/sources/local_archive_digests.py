@@ -32,7 +32,7 @@ from scanner.model import (
     Problem,
     Record,
 )
-from scanner.sources.base import EntryKind, ScanContext, WalkEntry, project_parent
+from scanner.sources.base import ScanContext, WalkEntry, project_parent
 from scanner.sources.reqfile import (
     ARCHIVES,
     URL_START,
@@ -43,6 +43,7 @@ from scanner.sources.reqfile import (
     parse_options,
     split_args,
 )
+from scanner.sources.reqnames import requirements_file
 from scanner.sources.reqsplit import head_lines, split_options
 
 NAME = "local-archive-digests"
@@ -57,17 +58,9 @@ class LocalArchiveDigests:
     """What `claims` can accept (`scanner.claims`)."""
 
     def claims(self, entry: WalkEntry) -> bool:
-        """The files the requirements source reads (requirements*.txt/.in, requirements/*)."""
-        if entry.kind is not EntryKind.FILE:
-            return False
-        stem, dot, suffix = entry.name.lower().rpartition(".")
-        if not dot or suffix not in ("txt", "in"):
-            return False
-        return (
-            entry.rel.parent.name.lower() == "requirements"
-            or stem.startswith("requirements")
-            or stem.endswith(("-requirements", "_requirements"))
-        )
+        """The files the requirements source reads (requirements*.txt/.in, requirements/*)
+        except constraints files."""
+        return requirements_file(entry, constraints=False)
 
     def collect(self, entry: WalkEntry, ctx: ScanContext) -> Iterator[Record]:
         """One file component and its declared digests per hashed local archive line."""

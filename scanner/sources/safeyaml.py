@@ -44,27 +44,44 @@ def compose_all(
     """
     offset = first_line - 1
     most = limits.max_nesting if max_depth is None else max_depth
-    budget = FileBudget.of(limits, "YAML nodes")
     try:
-        depth = 0
-        for event in yaml.parse(text, Loader=LOADER):
-            if isinstance(event, yaml.AliasEvent):
-                line = at_line(event.start_mark, offset)
-                raise SourceError(rel, "uses YAML aliases, which aibom refuses", line=line)
-            if isinstance(event, NODE_EVENTS) and (stop := budget.spend()):
-                raise LimitExceeded(rel, stop, line=at_line(event.start_mark, offset))
-            depth += isinstance(event, yaml.CollectionStartEvent)
-            depth -= isinstance(event, yaml.CollectionEndEvent)
-            if depth > most:
-                line = at_line(event.start_mark, offset)
-                why = f"nested deeper than {most} levels (limit max-nesting)"
-                raise LimitExceeded(rel, why, line=line)
+        if not plainly_within(text, most, limits.max_entries_per_file):
+            check_events(rel, text, most, FileBudget.of(limits, "YAML nodes"), offset)
         return list(yaml.compose_all(text, Loader=LOADER))
     except yaml.MarkedYAMLError as exc:
         line = at_line(exc.problem_mark, offset)
         raise SourceError(rel, f"invalid YAML: {exc.problem}", line=line) from exc
     except yaml.YAMLError as exc:
         raise SourceError(rel, f"invalid YAML: {exc}") from exc
+
+
+def plainly_within(text: str, most: int, entries: int) -> bool:
+    """True when `text` cannot fail `check_events`, which is then skipped (it parses the
+    text a second time): no alias nor anchor (`*`, `&`: without anchors composing cannot
+    fail where parsing did not), fewer characters that can open a collection (`[{-:?`, one
+    each) than `most` levels, and too short for `entries` nodes (a node takes at least a
+    character, or is one of at most two empty ones an indicator implies)."""
+    if "*" in text or "&" in text or 4 * len(text) + 4 > entries:
+        return False
+    return sum(text.count(char) for char in "[{-:?") <= most
+
+
+def check_events(rel: PurePosixPath, text: str, most: int, budget: FileBudget, offset: int) -> None:
+    """Refuse aliases, nesting deeper than `most` and nodes over `budget`, on the event
+    stream (before libyaml composes, which recurses in C); YAMLError for invalid YAML."""
+    depth = 0
+    for event in yaml.parse(text, Loader=LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            line = at_line(event.start_mark, offset)
+            raise SourceError(rel, "uses YAML aliases, which aibom refuses", line=line)
+        if isinstance(event, NODE_EVENTS) and (stop := budget.spend()):
+            raise LimitExceeded(rel, stop, line=at_line(event.start_mark, offset))
+        depth += isinstance(event, yaml.CollectionStartEvent)
+        depth -= isinstance(event, yaml.CollectionEndEvent)
+        if depth > most:
+            line = at_line(event.start_mark, offset)
+            why = f"nested deeper than {most} levels (limit max-nesting)"
+            raise LimitExceeded(rel, why, line=line)
 
 
 def compose(

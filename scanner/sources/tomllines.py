@@ -135,6 +135,14 @@ def _text(match: re.Match[str]) -> str | None:
     basic = match["basic"]
     if basic is None:
         return match.groupdict().get("bare")
+    return unescaped(basic)
+
+
+def unescaped(basic: str) -> str | None:
+    """The value of a basic string's body as JSON reads it (None for a bad escape or a
+    control character)."""
+    if "\\" not in basic and '"' not in basic and basic.isprintable():
+        return basic  # nothing to unescape and nothing json refuses: skip the decoder
     try:
         return str(json.loads(f'"{basic}"'))
     except ValueError:

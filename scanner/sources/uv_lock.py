@@ -41,6 +41,7 @@ from scanner.sources.lockfile import (
     admitted,
     as_list,
     as_str,
+    canonical,
     chosen,
     digest_lines,
     digest_records,
@@ -126,7 +127,7 @@ class Lock:
             if (pkg := self.package(table, lines[index], members)) is not None
         ]
         for pkg in packages:
-            self.by_name.setdefault(canonicalize_name(pkg.name), []).append(pkg)
+            self.by_name.setdefault(canonical(pkg.name), []).append(pkg)
         yield from self.problems
         self.problems.clear()
         digests = digest_lines(self.text)
@@ -185,7 +186,7 @@ class Lock:
             refs.append(ExternalRef(type="distribution", url=url))
         if pkg.kind == "git" and isinstance(pkg.source, str):
             refs.append(_vcs_ref(pkg.source))
-        # a library's ref is its purl (`pypi_ref`): made once, packageurl costs ~10 µs a call
+        # a library's ref is its purl (`pypi_ref`), made once
         yield Component(
             bom_ref=pkg.ref, type=ComponentType.LIBRARY, name=pkg.name, version=pkg.version,
             purl=pkg.ref, hashes=choice.hashes if choice else (),
@@ -243,7 +244,7 @@ class Lock:
         name = dep.get("name")
         if not isinstance(name, str):
             return []
-        candidates = self.by_name.get(canonicalize_name(name), [])
+        candidates = self.by_name.get(canonical(name), [])
         version = dep.get("version")
         if isinstance(version, str):
             candidates = [c for c in candidates if c.version == version]
@@ -270,7 +271,7 @@ class Lock:
         name = req.get("name")
         if not isinstance(name, str):
             return
-        candidates = self.by_name.get(canonicalize_name(name), [])
+        candidates = self.by_name.get(canonical(name), [])
         if not candidates:
             self.problems.append(
                 self.problem(None, f"[manifest] requires {name!r}, which the lock does not list")

@@ -44,3 +44,19 @@ def test_long_lived_leaves_a_callers_frozen_objects_frozen() -> None:
         assert gc.get_freeze_count() >= before > 0
     finally:
         gc.unfreeze()
+
+
+def test_kept_pauses_and_freezes_only_inside_long_lived() -> None:
+    assert gc.get_freeze_count() == 0
+    with gcpause.kept():
+        assert not gc.isenabled()
+        made = [[index] for index in range(10)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0  # outside a scan nothing is kept forever
+    with gcpause.long_lived():
+        with gcpause.kept():
+            assert not gc.isenabled()
+            made = [[index] for index in range(10)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= len(made)
+    assert gc.get_freeze_count() == 0  # handed back at the end of the scan

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from click.testing import CliRunner
@@ -13,9 +13,11 @@ from click.testing import CliRunner
 from scanner import context, parallel, timeouts
 from scanner.cli import cli
 from scanner.context import ScanContext
+from scanner.filecache import FileCache
 from scanner.model import Location, Problem, Record
+from scanner.pipeline import _jobs
 from scanner.readtrack import TrackingContext
-from scanner.walk import WalkEntry
+from scanner.walk import FileSet, WalkEntry, walk
 from tests.conftest import fixture_project
 
 PROJECTS = (
@@ -207,3 +209,32 @@ def test_file_budget_notes_when_its_clock_runs_out(monkeypatch: pytest.MonkeyPat
     reasons = [budget.tick() for _ in range(context.CLOCK_EVERY)]
     assert reasons[-1] == "not read within 5 s (limit max-file-seconds)"
     assert timeouts.taken()
+
+
+def collected(
+    project: Path, cache_dir: Path
+) -> tuple[list[list[Record]], set[PurePosixPath], dict[str, object]]:
+    """Records, files read beyond the walk, and cache entries of every job on `project`."""
+    walked = walk(project)
+    files = FileSet(walked.entries)
+    ctx = TrackingContext(root=project, files=files)
+    cache = FileCache(path=cache_dir / "cache.json", key="k", root=project, started_ns=10**19)
+    reads: set[PurePosixPath] = set()
+    records = parallel.run_jobs(_jobs(list(walked.entries), None), ctx, False, cache, reads)
+    return records, {r for r in reads if r not in files}, cache.new
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_the_workers_report_what_the_serial_run_reads(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = fixture_project(name)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    serial = collected(project, tmp_path / "serial")
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_PROCESS_JOBS", 1)
+    monkeypatch.setattr(parallel, "BATCH", 2)
+    pooled = collected(project, tmp_path / "pooled")
+    assert pooled[0] == serial[0]
+    assert pooled[1] == serial[1]
+    assert pooled[2] == serial[2]  # each entry's inputs too, whichever job parsed a sibling

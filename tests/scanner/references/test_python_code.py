@@ -10,10 +10,10 @@ import pytest
 from scanner.context import ScanContext
 from scanner.errors import SourceError
 from scanner.references.patterns import CALL_PATTERNS
+from scanner.references.prefilter import matcher
 from scanner.references.python_code import (
     MODULE_KEY,
     PythonCodeReader,
-    matcher,
     without_magics,
 )
 from tests.conftest import PROJECTS, REPO

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scanner.model import Record
 from scanner.references.base import CallPattern, CallSite
 from scanner.references.patterns import CALL_PATTERNS
-from scanner.references.python_code import matcher, matcher_of
+from scanner.references.prefilter import matcher, matcher_of
 from tests.conftest import REPO
 
 

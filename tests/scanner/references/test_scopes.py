@@ -7,7 +7,8 @@ import ast
 import pytest
 
 from scanner.references.base import UNKNOWN
-from scanner.references.scopes import ModuleInfo, Resolver
+from scanner.references.resolver import Resolver
+from scanner.references.scopes import ModuleInfo
 
 
 def resolve(code: str, external: dict[str, object] | None = None) -> dict[str, object]:

@@ -3,6 +3,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner import context
 from scanner.config import Limits
@@ -86,3 +89,59 @@ def test_a_parse_over_the_time_budget_is_refused(monkeypatch: pytest.MonkeyPatch
     text = "items:\n" + "".join(f"  - {i}\n" for i in range(1_000))
     with pytest.raises(LimitExceeded, match="not read within 1 s"):
         safeyaml.compose(REL, text, limits=Limits(max_file_seconds=1))
+
+
+YAMLISH = st.lists(
+    st.sampled_from(
+        [*"ab:-?[]{},!#&* \n'\"|>.~0", "- ", ": ", "? ", "\n  ", "!!map ", "&x ", "*x", "---\n"]
+    ),
+    max_size=25,
+).map("".join)
+SMALL = Limits(max_nesting=3, max_entries_per_file=80)
+
+
+def shape(node: yaml.Node) -> object:
+    """A node tree as comparable data: tags, values, lines and columns."""
+    value = node.value
+    if isinstance(node, yaml.MappingNode):
+        value = [(shape(k), shape(v)) for k, v in value]
+    elif isinstance(node, yaml.SequenceNode):
+        value = [shape(item) for item in value]
+    return (type(node).__name__, node.tag, value, node.start_mark.line, node.start_mark.column)
+
+
+def outcome(text: str, limits: Limits) -> object:
+    """The composed trees, or the error (type, message, line)."""
+    try:
+        return [shape(node) for node in safeyaml.compose_all(REL, text, limits=limits)]
+    except SourceError as exc:
+        return (type(exc).__name__, exc.reason, exc.line)
+
+
+@settings(max_examples=500)
+@given(YAMLISH, st.sampled_from([SMALL, Limits()]))
+def test_skipping_the_event_pass_changes_nothing(text: str, limits: Limits) -> None:
+    """`plainly_within` only skips `check_events` where it would have found nothing."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(safeyaml, "plainly_within", lambda *_: False)
+        checked = outcome(text, limits)
+    assert outcome(text, limits) == checked
+
+
+@settings(max_examples=500)
+@given(YAMLISH)
+def test_plainly_within_bounds_depth_and_nodes(text: str) -> None:
+    """The bounds `plainly_within` rests on: nesting at most the opening indicators, and at
+    most 4 nodes a character (plus 4)."""
+    try:
+        events = list(yaml.parse(text, Loader=safeyaml.LOADER))
+    except yaml.YAMLError:
+        return
+    depth = deepest = nodes = 0
+    for event in events:
+        depth += isinstance(event, yaml.CollectionStartEvent)
+        depth -= isinstance(event, yaml.CollectionEndEvent)
+        deepest = max(deepest, depth)
+        nodes += isinstance(event, safeyaml.NODE_EVENTS)
+    assert deepest <= sum(text.count(char) for char in "[{-:?")
+    assert nodes <= 4 * len(text) + 4

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from scanner.sources.tomllines import TomlLines, split_key
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.sources.tomllines import TomlLines, split_key, unescaped
 
 TEXT = """\
 name = "root"
@@ -72,3 +77,17 @@ def test_bad_escapes_are_not_fatal():
     lines = TomlLines('[a."\\q"]\nx = "\\q"\n[b]\ny = 1\n')
     assert lines.locate(("b",), "y") == 4
     assert lines.locate(("a", "\\q"), "x") is None
+
+
+def by_json(basic: str) -> str | None:
+    """The straightforward way: every basic string body through the JSON decoder."""
+    try:
+        return str(json.loads(f'"{basic}"'))
+    except ValueError:
+        return None
+
+
+@settings(max_examples=1000)
+@given(st.text(max_size=12) | st.text(st.sampled_from('ab\\u0"\t\x7f\u2028 é{}'), max_size=12))
+def test_unescaped_is_what_json_reads(basic: str) -> None:
+    assert unescaped(basic) == by_json(basic)
