@@ -5,6 +5,11 @@ Virtual environments and Hugging Face cache repos are not walked as source: each
 once, as an environment or a hub repo, for the reader that understands its layout.
 Directory symlinks are never followed, so loops and escapes out of the root are impossible;
 unreadable directories become problems.
+
+Not `git ls-files`, though it lists a work tree faster: it does not list the ignored virtual
+environments and hub caches that must be found (so their directories would be visited anyway),
+it answers from git's own excludes (global and `.git/info/exclude`), which differ between
+machines, and it needs a git executable. This walk takes ~0.25 s for 50,000 files.
 """
 
 from __future__ import annotations
