@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from scanner.bomdiff import Change, ChangeKind
-from scanner.reporters.markdown import cell
+from scanner.markdowntext import cell
 
 SYMBOLS = {ChangeKind.ADDED: "+", ChangeKind.REMOVED: "-"}
 FORMATS = ("text", "json", "markdown")

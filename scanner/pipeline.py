@@ -23,6 +23,7 @@ from scanner.context import ScanContext
 from scanner.errors import SourceError
 from scanner.filecache import FileCache, code_stamps, default_cache_dir, fingerprint
 from scanner.graph import ROOT, ComponentGraph, GraphBuilder
+from scanner.hubcache import referenced_repos, wanted_repo_dirs
 from scanner.identity import hub_ref
 from scanner.model import (
     Component,
@@ -41,7 +42,6 @@ from scanner.online import OnlineSettings, enrich
 from scanner.parallel import Job, run_jobs
 from scanner.readtrack import TrackingContext
 from scanner.references import READERS
-from scanner.references.cache_location import referenced_repos, wanted_repo_dirs
 from scanner.references.hf_cache import HfCacheReader
 from scanner.scanmemo import Inputs
 from scanner.sources import SOURCES
@@ -53,7 +53,7 @@ from scanner.walk import (
     WalkResult,
     is_hub_cache_repo,
     is_virtualenv,
-    walk,
+    walk_root,
 )
 from scanner.weights import WEIGHT_READERS
 
@@ -69,12 +69,6 @@ def scan(config: ScanConfig, checks: Sequence[Check] = CHECKS) -> ScanResult:
     """Run the whole pipeline over `config.root`; `checks` defaults to every registered rule
     (tests pass one check to see only its findings)."""
     return scan_noting_inputs(config, checks)[0]
-
-
-def walk_root(config: ScanConfig) -> WalkResult:
-    """The walk of `config.root` with the configured limits."""
-    root = config.root.resolve()
-    return walk(root, max_files=config.limits.max_files, max_depth=config.limits.max_walk_depth)
 
 
 def scan_noting_inputs(

@@ -22,12 +22,15 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pathspec
 
 from scanner import gcpause
 from scanner.model import Location, Problem
+
+if TYPE_CHECKING:  # config loads the license engine: not needed to walk
+    from scanner.config import ScanConfig
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -190,6 +193,12 @@ def is_hub_cache_repo(path: Path) -> bool:
 
 Specs = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
 """The `.gitignore` rules in force: (directory relative to the root, "" for the root; rules)."""
+
+
+def walk_root(config: ScanConfig) -> WalkResult:
+    """The walk of `config.root` with the configured limits."""
+    root = config.root.resolve()
+    return walk(root, max_files=config.limits.max_files, max_depth=config.limits.max_walk_depth)
 
 
 def walk(root: Path, *, max_files: int = 2_000_000, max_depth: int = 64) -> WalkResult:

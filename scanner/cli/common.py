@@ -17,8 +17,8 @@ from licenses import InvalidLicenseExpression, parse_user
 from scanner.config import ScanConfig, load_policy
 from scanner.errors import InputError
 from scanner.hashing import Progress
+from scanner.hubcache import default_hub_cache
 from scanner.model import ScanResult, Severity
-from scanner.references.cache_location import default_hub_cache
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 """Every command's context: `-h` works too, even when a command is run on its own

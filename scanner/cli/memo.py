@@ -8,8 +8,8 @@ from collections.abc import Callable
 from scanner import scanmemo
 from scanner.config import ScanConfig
 from scanner.model import ScanResult
-from scanner.pipeline import scan_noting_inputs, walk_root
 from scanner.scanmemo import Replay
+from scanner.walk import walk_root
 
 
 def memoised(
@@ -19,13 +19,16 @@ def memoised(
     names everything besides the config that shapes the output (command, format, options),
     `allowed` is False when the output is not a function of its inputs (a timestamp)."""
     walked = walk_root(config)
-    if not (allowed and scanmemo.eligible(config, walked)):
-        return produce(scan_noting_inputs(config, walked=walked)[0])
-    root = config.root.resolve()
-    key = scanmemo.memo_key(config, variant, walked, dt.date.today())
-    replay = scanmemo.lookup(root, key)
-    if replay is None:
-        result, inputs = scan_noting_inputs(config, walked=walked)
-        replay = produce(result)
-        scanmemo.store(root, key, walked, inputs, replay)
+    key = None
+    if allowed and scanmemo.eligible(config, walked):
+        key = scanmemo.memo_key(config, variant, walked, dt.date.today())
+        replay = scanmemo.lookup(config.root.resolve(), key)
+        if replay is not None:
+            return replay
+    from scanner.pipeline import scan_noting_inputs  # only now: a replay needs no collector
+
+    result, inputs = scan_noting_inputs(config, walked=walked)
+    replay = produce(result)
+    if key is not None:
+        scanmemo.store(config.root.resolve(), key, walked, inputs, replay)
     return replay

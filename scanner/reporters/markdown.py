@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from scanner.markdowntext import cell
 from scanner.model import Component, ComponentType, Finding, ScanResult, Severity
 
 MAX_FINDINGS = 200
@@ -124,16 +125,3 @@ def problems_section(result: ScanResult) -> list[str]:
     if len(result.problems) > MAX_PROBLEMS:
         lines.append(f"- … {len(result.problems) - MAX_PROBLEMS} more")
     return [*lines, "", "</details>", ""]
-
-
-def cell(text: str) -> str:
-    """Text safe inside a table cell or list item: no pipes, backticks, HTML or newlines."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("`", "'")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\r", " ")
-        .replace("\n", " ")
-    )

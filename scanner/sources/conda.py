@@ -52,6 +52,9 @@ SPEC = re.compile(r"(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)\s*(?P<rest>.*)")
 COMMENT = re.compile(r"(?:^|(?<!\s)\s+)#")
 """A comment start; the lookbehind starts `\\s+` only at the start of a run of spaces (else
 splitting a long run of spaces was quadratic)."""
+OPTION_SPLIT = re.compile(r"(?<!\s)\s+(?=--?[A-Za-z])")
+r"""Spaces before a `--hash`-style option. The look-behind starts a match only at the first
+space of a run: `\s+(?=...)` alone retried from every space of a long run (quadratic)."""
 BUILD_SPLIT = re.compile(r"(?<=[^<>=!~\s])=(?!=)")
 INDEX_OPTIONS = {
     "-i": "index-url",
@@ -271,7 +274,7 @@ class Env:
 
     def pip_requirement(self, line: str, node: yaml.Node) -> Iterator[Record]:
         """A PEP 508 requirement, with any `--hash` options as declared digests."""
-        requirement, *options = re.split(r"\s+(?=--?[A-Za-z])", line)
+        requirement, *options = OPTION_SPLIT.split(line)
         if "://" in requirement and "#egg=" in requirement and " @ " not in requirement:
             url, _, egg = requirement.partition("#egg=")
             requirement = f"{egg.split('&')[0]} @ {url}"

@@ -14,8 +14,8 @@ from scanner import scanmemo
 from scanner.cli.memo import memoised
 from scanner.config import ScanConfig
 from scanner.model import ScanResult
-from scanner.pipeline import walk_root
 from scanner.scanmemo import Replay
+from scanner.walk import walk_root
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "projects"
 OLD_NS = 1_600_000_000 * 10**9  # 2020: never "recently modified"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import scanner.cli.memo
+import scanner.pipeline
 from scanner.cli import cli, main
 from scanner.errors import InputError
 
@@ -88,7 +88,7 @@ def test_internal_error_exits_3_and_debug_shows_traceback(
     def boom(config: object, walked: object = None) -> None:
         raise ValueError("kaput")
 
-    monkeypatch.setattr(scanner.cli.memo, "scan_noting_inputs", boom)
+    monkeypatch.setattr(scanner.pipeline, "scan_noting_inputs", boom)
     code, _, err = run_main(["scan", str(tmp_path)], capsys)
     assert code == 3
     assert (
@@ -106,7 +106,7 @@ def test_interrupt_exits_130(
     def interrupted(config: object, walked: object = None) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scanner.cli.memo, "scan_noting_inputs", interrupted)
+    monkeypatch.setattr(scanner.pipeline, "scan_noting_inputs", interrupted)
     code, _, err = run_main(["sbom", str(tmp_path)], capsys)
     assert code == 130
     assert "interrupted" in err
@@ -118,7 +118,7 @@ def test_input_error_from_the_core_exits_2(
     def bad(config: object, walked: object = None) -> None:
         raise InputError("something the user must fix")
 
-    monkeypatch.setattr(scanner.cli.memo, "scan_noting_inputs", bad)
+    monkeypatch.setattr(scanner.pipeline, "scan_noting_inputs", bad)
     code, _, err = run_main(["scan", str(tmp_path)], capsys)
     assert (code, err) == (2, "aibom: error: something the user must fix\n")
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from scanner.markdowntext import cell
 from scanner.model import Finding, RuleId, ScanResult, Severity
-from scanner.reporters.markdown import MarkdownReporter, cell
+from scanner.reporters.markdown import MarkdownReporter
 
 
 def test_summary_inventory_and_sections(result: ScanResult) -> None:

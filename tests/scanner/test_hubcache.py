@@ -4,13 +4,13 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from scanner.model import HubReference, Location
-from scanner.references.cache_location import (
+from scanner.hubcache import (
     cache_dir_name,
     default_hub_cache,
     referenced_repos,
     wanted_repo_dirs,
 )
+from scanner.model import HubReference, Location
 from tests.scanner.sources.helpers import context_for
 
 
