@@ -24,7 +24,6 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -299,12 +298,6 @@ def component_ref(found: HubId, revision: str | None) -> str:
     return hub_ref(found.name, revision, repo_type=found.repo_type)
 
 
-@lru_cache(maxsize=4096)
-def purl_of(repo_id: str, revision: str | None, repo_type: str) -> str:
-    """`huggingface_purl`, remembered: a repo named at many call sites is spelled once."""
-    return huggingface_purl(repo_id, revision, repo_type=repo_type)
-
-
 def hub_records(
     repo: str,
     *,
@@ -336,7 +329,7 @@ def hub_records(
         type=ComponentType.DATA if repo_type == "dataset" else ComponentType.MODEL,
         name=name,
         version=commit,
-        purl=purl_of(name, revision, repo_type),
+        purl=huggingface_purl(name, revision, repo_type=repo_type),
         locations=(location,),
         origin=origin,
         properties=tuple(props),

@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 PROJECT_PREFIX = "project:"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a lock names each package once per dependency on it
 def pypi_name(name: str) -> str:
     """PEP 503 normalised name: how a PyPI package is identified whatever its spelling."""
     return canonicalize_name(name)
@@ -46,8 +47,8 @@ def pypi_purl(name: str, version: str | None = None, **qualifiers: str) -> str:
     """`pkg:pypi/<PEP 503 name>@<version>` as the purl spec asks.
 
     A plain name and version (nearly every locked package) are written directly: packageurl
-    writes them letter for letter so, at ~15 µs a call less (tests/scanner/test_pypipurl.py
-    holds the two ways to the same answers).
+    writes them letter for letter so, at ~15 µs a call less
+    (tests/scanner/test_identity_pypi_purl.py holds the two ways to the same answers).
     """
     canonical = pypi_name(name)
     if not qualifiers and PLAIN_NAME.fullmatch(canonical):
@@ -79,6 +80,7 @@ def is_commit(revision: str | None) -> bool:
     return bool(revision) and HF_COMMIT.fullmatch(revision or "") is not None
 
 
+@functools.lru_cache(maxsize=4096)  # a repo named at many call sites is spelled once
 def huggingface_purl(repo_id: str, revision: str | None = None, *, repo_type: str = "model") -> str:
     """`pkg:huggingface/<org>/<name>@<commit>`; datasets under the `datasets/<org>` namespace.
 

@@ -9,7 +9,6 @@ VCS URLs and extra markers the way every lock source spells them.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -20,7 +19,6 @@ from typing import Any, Protocol, TypeVar
 from packaging.markers import InvalidMarker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 
 from scanner import pep508
 from scanner.context import ScanContext, parse_toml
@@ -38,13 +36,6 @@ def load_toml(rel: PurePosixPath, ctx: ScanContext) -> tuple[str, dict[str, Any]
     """The text of a TOML lock and its parsed data; SourceError when it is not TOML."""
     text = ctx.read_text(rel)
     return text, parse_toml(rel, text)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def canonical(name: str) -> str:
-    """`canonicalize_name(name)`, memoised: a lock names each package in its entry and again
-    in every dependency on it."""
-    return canonicalize_name(name)
 
 
 def as_list(value: Any) -> list[Any]:

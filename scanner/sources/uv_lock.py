@@ -25,7 +25,7 @@ from packaging.utils import canonicalize_name
 
 from scanner.context import ScanContext
 from scanner.errors import SourceError
-from scanner.identity import project_ref, pypi_ref
+from scanner.identity import project_ref, pypi_name, pypi_ref
 from scanner.model import (
     Component,
     ComponentType,
@@ -41,7 +41,6 @@ from scanner.sources.lockfile import (
     admitted,
     as_list,
     as_str,
-    canonical,
     chosen,
     digest_lines,
     digest_records,
@@ -127,7 +126,7 @@ class Lock:
             if (pkg := self.package(table, lines[index], members)) is not None
         ]
         for pkg in packages:
-            self.by_name.setdefault(canonical(pkg.name), []).append(pkg)
+            self.by_name.setdefault(pypi_name(pkg.name), []).append(pkg)
         yield from self.problems
         self.problems.clear()
         digests = digest_lines(self.text)
@@ -244,7 +243,7 @@ class Lock:
         name = dep.get("name")
         if not isinstance(name, str):
             return []
-        candidates = self.by_name.get(canonical(name), [])
+        candidates = self.by_name.get(pypi_name(name), [])
         version = dep.get("version")
         if isinstance(version, str):
             candidates = [c for c in candidates if c.version == version]
@@ -271,7 +270,7 @@ class Lock:
         name = req.get("name")
         if not isinstance(name, str):
             return
-        candidates = self.by_name.get(canonical(name), [])
+        candidates = self.by_name.get(pypi_name(name), [])
         if not candidates:
             self.problems.append(
                 self.problem(None, f"[manifest] requires {name!r}, which the lock does not list")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packageurl import PackageURL
+from packaging.utils import canonicalize_name
 
 from scanner.identity import PLAIN_NAME, PLAIN_VERSION, pypi_name, pypi_purl
 
@@ -48,3 +49,9 @@ def test_examples() -> None:
     assert pypi_purl("zope.interface") == "pkg:pypi/zope-interface"
     assert pypi_purl("x", "") == "pkg:pypi/x"
     assert pypi_purl("x", "1", arch="x86_64") == "pkg:pypi/x@1?arch=x86_64"
+
+
+@given(st.text(st.sampled_from("aZ09_.-é "), max_size=12))
+def test_pypi_name_is_packagings_canonical_name(name: str) -> None:
+    assert pypi_name(name) == canonicalize_name(name)
+    assert pypi_name(name) == canonicalize_name(name)  # from the memo

@@ -9,14 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 
 from scanner.errors import SourceError
 from scanner.model import Hash, Location
 from scanner.sources.lockfile import (
     Artifact,
     admitted,
-    canonical,
     chosen,
     dependency,
     digest_lines,
@@ -172,9 +170,3 @@ def test_digest_lines_on_every_fixture_lock() -> None:
     for lock in locks:
         text = lock.read_text(errors="replace")
         assert list(digest_lines(text).items()) == list(digest_lines_by_str(text).items())
-
-
-@given(st.text(st.sampled_from("aZ09_.-é "), max_size=12))
-def test_canonical_is_packagings_canonical_name(name: str) -> None:
-    assert canonical(name) == canonicalize_name(name)
-    assert canonical(name) == canonicalize_name(name)  # from the memo
