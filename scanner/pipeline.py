@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -112,7 +111,6 @@ def _scan(
         config, ctx, entries, (builder, observations, problems)
     )
 
-    gc.freeze()  # the collected records live to the end: full collections skip them
     with gcpause.kept():  # the graph lives to the end: see gcpause
         _resolve_revisions(builder, observations)
         graph = builder.build(_target(observations))
@@ -196,9 +194,8 @@ def _collect(
     builder, observations, problems = state
     python_sources = {source.name for source in SOURCES}
     cache = None if config.no_cache else _file_cache(ctx, entries)
-    with gcpause.paused():  # the jobs hold no cycles: see gcpause
+    with gcpause.kept():  # the walk and the jobs live to the end; forked workers inherit them
         jobs = _jobs(entries, cache)
-        gc.freeze()  # the walk and the jobs live to the end; forked workers inherit them
     collected = run_jobs(jobs, ctx, config.debug, cache, reads)
     with gcpause.kept():  # the graph's parts live to the end: see gcpause
         for records in collected:

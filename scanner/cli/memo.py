@@ -19,10 +19,11 @@ def memoised(
     names everything besides the config that shapes the output (command, format, options),
     `allowed` is False when the output is not a function of its inputs (a timestamp)."""
     walked = walk_root(config)
+    root = config.root.resolve()
     key = None
     if allowed and scanmemo.eligible(config, walked):
         key = scanmemo.memo_key(config, variant, walked, dt.date.today())
-        replay = scanmemo.lookup(config.root.resolve(), key)
+        replay = scanmemo.lookup(root, key)
         if replay is not None:
             return replay
     from scanner.pipeline import scan_noting_inputs  # only now: a replay needs no collector
@@ -30,5 +31,5 @@ def memoised(
     result, inputs = scan_noting_inputs(config, walked=walked)
     replay = produce(result)
     if key is not None:
-        scanmemo.store(config.root.resolve(), key, walked, inputs, replay)
+        scanmemo.store(root, key, walked, inputs, replay)
     return replay
